@@ -47,21 +47,54 @@ func CheckPort(port int) error {
 // without starting it. It reports whether it created that volume, so that a
 // failed start can remove what this run made and nothing else.
 func Create(ctx context.Context, e Engine, s Spec) (id string, newVolume bool, err error) {
+	// The engine finishes a create even when its client goes away, so an
+	// interrupted request could leave a container or volume nobody knows
+	// of. Both requests therefore run to the end, and an interrupt is
+	// honoured right after them by removing what they made, and only that.
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+
 	if s.Persist {
-		if newVolume, err = ensureVolume(ctx, e, s.Name); err != nil {
-			return "", false, err
+		newVolume, err = ensureVolume(uctx, e, s.Name)
+		if err == nil {
+			err = context.Cause(ctx)
+		}
+		if err != nil {
+			return "", false, errors.Join(err, dropVolume(ctx, e, s.Name, newVolume))
 		}
 	}
 
 	cfg, host := containerConfig(s)
-	resp, err := e.ContainerCreate(ctx, cfg, host, nil, nil, ContainerName(s.Name))
+	resp, err := e.ContainerCreate(uctx, cfg, host, nil, nil, ContainerName(s.Name))
 	if err != nil {
-		if newVolume {
-			_ = e.VolumeRemove(context.WithoutCancel(ctx), HomeVolume(s.Name), false)
-		}
-		return "", false, fmt.Errorf("create desktop %s: %w", s.Name, err)
+		err = fmt.Errorf("create desktop %s: %w", s.Name, err)
+		return "", false, errors.Join(err, dropVolume(ctx, e, s.Name, newVolume))
+	}
+	if err := context.Cause(ctx); err != nil {
+		return "", false, errors.Join(err, cleanup(ctx, e, s.Name, newVolume))
 	}
 	return resp.ID, newVolume, nil
+}
+
+// dropVolume removes the home volume of a desktop whose creation failed, if
+// the failed creation made it.
+func dropVolume(ctx context.Context, e Engine, name string, made bool) error {
+	if !made {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	return removeVolume(ctx, e, name)
+}
+
+// removeVolume deletes a desktop's home volume, with its data; a volume that
+// does not exist is not an error.
+func removeVolume(ctx context.Context, e Engine, name string) error {
+	err := e.VolumeRemove(ctx, HomeVolume(name), false)
+	if err != nil && !errdefs.IsNotFound(err) {
+		return fmt.Errorf("remove home volume of %s: %w", name, err)
+	}
+	return nil
 }
 
 // ensureVolume creates the home volume unless it exists, and reports whether
@@ -117,11 +150,7 @@ func Remove(ctx context.Context, e Engine, name string, o RemoveOptions) error {
 	if !o.Home {
 		return nil
 	}
-	err = e.VolumeRemove(ctx, HomeVolume(name), false)
-	if err != nil && !errdefs.IsNotFound(err) {
-		return fmt.Errorf("remove home volume of %s: %w", name, err)
-	}
-	return nil
+	return removeVolume(ctx, e, name)
 }
 
 // cleanup removes what a failed start made, on a context of its own so that
