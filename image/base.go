@@ -38,9 +38,14 @@ func resolveBase(ctx context.Context, e Engine, o BuildOptions) (base, error) {
 			return base{ref: ref, id: id}, err
 		}
 	}
-	if b, err := pullBase(ctx, e, DefaultBase, o.Logger); err == nil {
+	// The pull is tried without a step line: on the machines mvm is made for
+	// it fails at once, and a ✗ before a build that then succeeds misleads.
+	o.Logger.V(1).Info("• Pulling " + DefaultBase)
+	b, err := pullBase(ctx, e, DefaultBase, log.Discard())
+	if err == nil {
 		return b, nil
 	}
+	o.Logger.V(1).Info("  " + err.Error())
 	o.Logger.V(0).Info("• " + DefaultBase + " cannot be pulled here: making it from Debian's mirror (once)")
 	return bootstrapBase(ctx, e, o)
 }
