@@ -149,6 +149,7 @@ func labels(f Flavor, hash, version, base string) map[string]string {
 		LabelContent:                       hash,
 		LabelFlavor:                        string(f),
 		LabelVersion:                       version,
+		LabelBase:                          base,
 		"org.opencontainers.image.title":   "mvm desktop (" + string(f) + ")",
 		"org.opencontainers.image.source":  "https://" + Module,
 		"org.opencontainers.image.created": time.Now().UTC().Format(time.RFC3339),

@@ -15,6 +15,7 @@ import (
 	"github.com/docker/go-connections/nat"
 
 	"github.com/mvm-dev/mvm/image"
+	"github.com/mvm-dev/mvm/image/bootstrap"
 	"github.com/mvm-dev/mvm/internal/agent"
 	"github.com/mvm-dev/mvm/internal/desktop"
 	"github.com/mvm-dev/mvm/internal/probe"
@@ -47,7 +48,7 @@ func BenchmarkDesktop(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	classic, err := buildBaseline(context.Background(), c, baseOf(base.Config.Labels))
+	classic, err := buildBaseline(context.Background(), c, baseOf(b, c, base.Config.Labels))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -78,12 +79,19 @@ func starts() int {
 }
 
 // baseOf is the base the desktop image was built on, so that the classic
-// stack is built on the same one.
-func baseOf(labels map[string]string) string {
-	if b := labels[image.LabelBase]; b != "" {
-		return b
+// stack is built on the same one. Images built before they were labelled
+// with their base get the base mvm would pick.
+func baseOf(b *testing.B, c *client.Client, labels map[string]string) string {
+	if ref := labels[image.LabelBase]; ref != "" {
+		return ref
 	}
-	return image.DefaultBase
+	for _, ref := range []string{image.DefaultBase, bootstrap.DefaultTag} {
+		if _, err := c.ImageInspect(context.Background(), ref); err == nil {
+			return ref
+		}
+	}
+	b.Fatal("the desktop image's base is not on this engine: run mvm build")
+	return ""
 }
 
 func mvmStack(ref string) stack {
