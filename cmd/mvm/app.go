@@ -63,6 +63,7 @@ func newApp(out, errOut io.Writer) *cli.App {
 			rmCommand(a),
 			logsCommand(a),
 			openCommand(a),
+			statsCommand(a),
 			versionCommand(a),
 		},
 		Action: func(c *cli.Context) error {
