@@ -63,6 +63,8 @@ func newApp(out, errOut io.Writer) *cli.App {
 			rmCommand(a),
 			logsCommand(a),
 			openCommand(a),
+			kindCommand(a),
+			minikubeCommand(a),
 			statsCommand(a),
 			versionCommand(a),
 		},
