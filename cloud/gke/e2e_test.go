@@ -64,7 +64,7 @@ func standIn(name string, hook string) gke.Target {
 		Project:   "mvm-e2e-test",
 		Region:    "europe-west1",
 		Name:      name,
-		ModuleDir: testenv.Path("standin"),
+		ModuleDir: testenv.Path("standin", "module"),
 		Vars: map[string]any{
 			"cluster_endpoint":       "https://127.0.0.1:6443",
 			"cluster_ca_certificate": "Q0E=",
@@ -403,4 +403,55 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// TestTerraformArgv records every command line mvm hands terraform through
+// a wrapper in front of the real binary, over a whole lifecycle.
+func TestTerraformArgv(t *testing.T) {
+	e := newEnv(t)
+	t.Parallel()
+	dir := t.TempDir()
+	record := filepath.Join(dir, "argv")
+	wrapper := filepath.Join(dir, "terraform")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + record + "\nexec /usr/local/bin/terraform \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.opts.Terraform = wrapper
+	ctx := t.Context()
+
+	in := e.prepare(t, standIn("argv", ""))
+	for _, step := range []func() error{
+		func() error { _, err := in.Plan(ctx); return err },
+		func() error { return in.Apply(ctx) },
+		func() error { _, err := in.Outputs(ctx); return err },
+		func() error { _, err := in.PlanDestroy(ctx); return err },
+		func() error { return in.Apply(ctx) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	data, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := filepath.Join(in.Dir(), "mvm.tfplan")
+	want := []string{
+		"version -json",
+		"init -no-color -input=false -backend=true -get=true -upgrade=true",
+		"plan -no-color -input=false -detailed-exitcode -lock-timeout=0s -out=" + plan +
+			" -lock=true -parallelism=10 -refresh=true",
+		"show -json -no-color " + plan,
+		"apply -no-color -auto-approve -input=false -lock=true -parallelism=10 -refresh=true " + plan,
+		"output -no-color -json",
+		"plan -no-color -input=false -detailed-exitcode -lock-timeout=0s -out=" + plan +
+			" -lock=true -parallelism=10 -refresh=true -destroy",
+		"show -json -no-color " + plan,
+		"apply -no-color -auto-approve -input=false -lock=true -parallelism=10 -refresh=true " + plan,
+	}
+	if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(string(data)), "\n")); diff != "" {
+		t.Errorf("terraform command lines (-want +got):\n%s", diff)
+	}
 }

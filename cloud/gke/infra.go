@@ -63,8 +63,12 @@ func Prepare(ctx context.Context, t Target, o Options) (*Infra, error) {
 
 // newPrereqs looks at the real machine.
 func newPrereqs(o Options, d dirs) prereqs {
+	lookPath := exec.LookPath
+	if o.Terraform != "" {
+		lookPath = func(string) (string, error) { return exec.LookPath(o.Terraform) }
+	}
 	return prereqs{
-		lookPath: exec.LookPath,
+		lookPath: lookPath,
 		install: func(ctx context.Context) (string, error) {
 			dir := filepath.Join(d.cache, "terraform", "bin", installVersion)
 			step := o.Logger.StartStep("Installing terraform " + installVersion + " into " + dir)

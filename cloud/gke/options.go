@@ -16,6 +16,9 @@ type Options struct {
 	CacheDir string
 	// StateDir replaces $XDG_STATE_HOME/mvm (by default ~/.local/state/mvm).
 	StateDir string
+	// Terraform is the terraform binary to run; empty means the one on
+	// PATH, or else one that mvm installs.
+	Terraform string
 	// Environ replaces os.Environ() as the environment terraform starts from
 	// and where mvm looks for credentials and MVM_TF_CLI_CONFIG_FILE.
 	Environ []string

@@ -63,6 +63,7 @@ func newApp(out, errOut io.Writer) *cli.App {
 			rmCommand(a),
 			logsCommand(a),
 			openCommand(a),
+			promoteCommand(a),
 			kindCommand(a),
 			minikubeCommand(a),
 			statsCommand(a),
