@@ -217,6 +217,7 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 func table(n int, mvm, old figures, fullMB float64) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%d cold starts each, create → first framebuffer through the WebSocket bridge\n", n)
+	fmt.Fprintf(&sb, "load average at the end: %s\n", loadAverage())
 	fmt.Fprintf(&sb, "%-28s %10s %10s %8s\n", "", "mvm", "classic", "ratio")
 	row := func(name string, a, b float64, unit string) {
 		fmt.Fprintf(&sb, "%-28s %9.3f%s %9.3f%s %7.1fx\n", name, a, unit, b, unit, b/a)
@@ -228,6 +229,20 @@ func table(n int, mvm, old figures, fullMB float64) string {
 	fmt.Fprintf(&sb, "%-28s %9.0fM\n", "image size (full)", fullMB)
 	fmt.Fprintf(&sb, "mvm starts: %v\nclassic starts: %v\n", round(mvm.starts), round(old.starts))
 	return sb.String()
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load, which start times
+// depend on; a figure without it cannot be compared.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func round(ds []time.Duration) []string {
