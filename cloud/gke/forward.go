@@ -28,12 +28,13 @@ type Forward struct {
 	// is open.
 	URL  string
 	pf   *portforward.PortForwarder
+	stop context.CancelFunc
 	done chan error
 }
 
-// Close stops forwarding.
+// Close stops forwarding and waits until it has stopped.
 func (f *Forward) Close() {
-	f.pf.Close()
+	f.stop()
 	<-f.done
 }
 
@@ -60,17 +61,21 @@ func forward(ctx context.Context, cfg *rest.Config, cs kubernetes.Interface, ns,
 
 	ports := []string{"0:" + strconv.Itoa(desktop.Port)}
 	ready := make(chan struct{})
-	pf, err := portforward.NewOnAddressesWithContext(context.WithoutCancel(ctx), dialer,
+	// The forward outlives ctx, which bounds only its start: it stops when
+	// closed.
+	fctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	pf, err := portforward.NewOnAddressesWithContext(fctx, dialer,
 		[]string{"127.0.0.1"}, ports, ready, io.Discard, io.Discard)
 	if err != nil {
+		stop()
 		return nil, fmt.Errorf("port-forward to %s: %w", pod, err)
 	}
-	return start(ctx, pf, ready, pod)
+	return start(ctx, &Forward{pf: pf, stop: stop, done: make(chan error, 1)}, ready, pod)
 }
 
 // start runs the forward and waits until it listens.
-func start(ctx context.Context, pf *portforward.PortForwarder, ready chan struct{}, pod string) (*Forward, error) {
-	f := &Forward{pf: pf, done: make(chan error, 1)}
+func start(ctx context.Context, f *Forward, ready chan struct{}, pod string) (*Forward, error) {
+	pf := f.pf
 	go func() {
 		f.done <- pf.ForwardPorts()
 		close(f.done)
@@ -79,9 +84,10 @@ func start(ctx context.Context, pf *portforward.PortForwarder, ready chan struct
 	select {
 	case <-ready:
 	case err := <-f.done:
+		f.stop()
 		return nil, fmt.Errorf("port-forward to %s: %w", pod, err)
 	case <-ctx.Done():
-		pf.Close()
+		f.Close()
 		return nil, ctx.Err()
 	}
 	ports, err := pf.GetPorts()

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	dockerimage "github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/client"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -59,14 +61,16 @@ func TestPromoteOnStandIn(t *testing.T) {
 	opts := gke.PromoteOptions{
 		Desktop: manifests.Params{
 			Name: "promote", Namespace: promoteNS, Token: token,
-			CPU:    manifests.Same(resource.MustParse("500m")),
-			Memory: manifests.Same(resource.MustParse("512Mi")),
+			// Small requests: the cluster may be shared with other desktops.
+			CPU:    manifests.Resources{Request: resource.MustParse("50m"), Limit: resource.MustParse("1")},
+			Memory: manifests.Same(resource.MustParse("384Mi")),
 		},
 		Image: img.Ref, Engine: dc, ReadyTimeout: 5 * time.Minute,
 	}
 	t.Cleanup(func() { t.Log(logs.String()) })
 
 	res := promote(t, e, target, opts, "+2 ~0 -0\n    + terraform_data.cluster\n    + terraform_data.repository")
+	t.Cleanup(func() { untag(t, dc, res.Image) })
 	checkPushed(t, reg, res.Image, img.Ref)
 	checkDeployed(t, k, res.Image)
 	checkProbe(t, res.URL, token)
@@ -232,4 +236,12 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// untag removes the registry's name for the image from the engine.
+func untag(t *testing.T, dc *client.Client, pushed string) {
+	ref, _, _ := strings.Cut(pushed, "@")
+	if _, err := dc.ImageRemove(context.Background(), ref, dockerimage.RemoveOptions{}); err != nil {
+		t.Errorf("untag %s: %v", ref, err)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/distribution/distribution/v3/configuration"
 	"github.com/distribution/distribution/v3/registry/handlers"
 	_ "github.com/distribution/distribution/v3/registry/storage/driver/filesystem" // the registry's storage
+	"github.com/sirupsen/logrus"
 )
 
 // tokenUser is the user under which Artifact Registry takes an access token
@@ -48,6 +49,8 @@ log:
   level: error
   accesslog:
     disabled: true
+http:
+  secret: standin
 storage:
   filesystem:
     rootdirectory: ` + t.TempDir() + `
@@ -55,6 +58,9 @@ storage:
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The registry logs through logrus's standard logger: every request, and
+	// every probe for a blob it does not have yet as an error.
+	logrus.SetLevel(logrus.FatalLevel)
 	ctx, cancel := context.WithCancel(context.Background())
 	app := handlers.NewApp(ctx, cfg)
 
