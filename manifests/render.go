@@ -49,7 +49,11 @@ func RenderYAML(p Params) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, render)
+	opts := krusty.MakeDefaultOptions()
+	// The order comes from sortOptions in the generated kustomization;
+	// setting it here as well makes kustomize print a warning.
+	opts.Reorder = krusty.ReorderOptionUnspecified
+	m, err := krusty.MakeKustomizer(opts).Run(fsys, render)
 	if err != nil {
 		return nil, fmt.Errorf("render the %s manifests of desktop %s: %w", p.Overlay, p.Name, err)
 	}

@@ -426,7 +426,7 @@ busybox_root() {
 # node's own), conntrack and the shared libraries and xtables modules they
 # load, copied from the node's Debian root.
 kube_proxy_root() {
-	local rootfs=$1 dir=$2 f lib tool
+	local rootfs=$1 dir=$2 f lib src tool
 	busybox_root "$rootfs" "$dir"
 	local files=(/usr/sbin/xtables-legacy-multi /usr/sbin/xtables-nft-multi /usr/sbin/conntrack)
 	mapfile -t -O ${#files[@]} files < <(cd "$rootfs" &&
@@ -434,7 +434,10 @@ kube_proxy_root() {
 	for f in "${files[@]}"; do
 		install -D -m 755 "$rootfs$f" "$dir$f"
 		for lib in $(chroot "$rootfs" ldd "$f" | grep -o '/[^ ]*'); do
-			[[ -e $dir$lib ]] || install -D -m 644 "$(readlink -f "$rootfs$lib")" "$dir$lib"
+			# Keep each library's mode: the dynamic loader must stay
+			# executable, or every exec of the tools fails with EACCES.
+			src=$(readlink -f "$rootfs$lib")
+			[[ -e $dir$lib ]] || install -D -m "$(stat -c %a "$src")" "$src" "$dir$lib"
 		done
 	done
 	cp "$rootfs/etc/protocols" "$rootfs/etc/ethertypes" "$dir/etc/" 2>/dev/null || true
