@@ -203,9 +203,11 @@ type refresh struct {
 	history history
 }
 
-// maxParallel bounds the desktops read at once per source: enough to read
-// fifty in one round trip, few enough not to swamp a small engine.
-const maxParallel = 32
+// maxParallel bounds the desktops read at once per source. It is well
+// above the desktops a machine runs: Docker answers every one-shot stats
+// request pending at its collector's once-a-second tick together, so a
+// request held back behind the bound would wait a whole second more.
+const maxParallel = 256
 
 // each runs f for 0..n-1, up to maxParallel at a time.
 func (r *refresh) each(n int, f func(i int)) {
