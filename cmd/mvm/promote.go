@@ -34,6 +34,7 @@ type promoteOptions struct {
 	domain             string
 	stateBucket        string
 	module             string
+	namespace          string
 	deletionProtection bool
 	planOnly           bool
 	destroy            bool
@@ -97,6 +98,8 @@ func gkeFlags(o *promoteOptions) []cli.Flag {
 			Usage: "Cloud Storage bucket for Terraform's state (default: local state in mvm's state directory)"},
 		&cli.StringFlag{Name: "module", Destination: &o.module, EnvVars: []string{"MVM_GKE_MODULE"},
 			Usage: "Terraform module to use instead of mvm's own; it must have the same variables and outputs"},
+		&cli.StringFlag{Name: "namespace", Value: manifests.DefaultNamespace, Destination: &o.namespace,
+			EnvVars: []string{"MVM_NAMESPACE"}, Usage: "Kubernetes namespace of the desktops; --destroy deletes it"},
 		&cli.BoolFlag{Name: "deletion-protection", Destination: &o.deletionProtection,
 			Usage: "make GKE refuse to delete the cluster (then --destroy fails until it is turned off)"},
 		&cli.BoolFlag{Name: "plan", Destination: &o.planOnly, Usage: "show what would change, and stop"},
@@ -160,7 +163,7 @@ func runPromote(c *cli.Context, a *app, o *promoteOptions, in *gke.Infra, memory
 
 	res, err := in.Promote(c.Context, gke.PromoteOptions{
 		Desktop: manifests.Params{
-			Name: o.name, Token: rec.Token, Resolution: o.resolution, Persist: o.persist,
+			Name: o.name, Namespace: o.namespace, Token: rec.Token, Resolution: o.resolution, Persist: o.persist,
 			CPU:    manifests.Same(*resource.NewMilliQuantity(int64(o.cpus*1000), resource.DecimalSI)),
 			Memory: manifests.Same(*resource.NewQuantity(memory, resource.BinarySI)),
 		},
@@ -243,7 +246,7 @@ func holdForward(ctx context.Context, a *app, f *gke.Forward) error {
 }
 
 func runTeardown(c *cli.Context, a *app, o *promoteOptions, in *gke.Infra) error {
-	s, err := in.Teardown(c.Context, gke.TeardownOptions{Confirm: confirmer(a, o)})
+	s, err := in.Teardown(c.Context, gke.TeardownOptions{Namespace: o.namespace, Confirm: confirmer(a, o)})
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mvm-dev/mvm/image"
 	"github.com/mvm-dev/mvm/internal/testenv"
 	"github.com/mvm-dev/mvm/internal/testenv/standin"
 )
@@ -144,6 +147,61 @@ func copyModule(t *testing.T, from, to string) {
 	vars := "cluster_endpoint = \"https://127.0.0.1:6443\"\ncluster_ca_certificate = \"Q0E=\"\n" +
 		"repository_url = \"127.0.0.1:5000/mvm\"\n"
 	if err := os.WriteFile(filepath.Join(to, "terraform.tfvars"), []byte(vars), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPromoteGKECommandOnStandIn runs `mvm promote gke` and then
+// `mvm promote gke --destroy` against the stand-in target: a Kind cluster,
+// a registry on 127.0.0.1 and the stand-in module.
+func TestPromoteGKECommandOnStandIn(t *testing.T) {
+	testenv.Require(t, testenv.Kind)
+	testenv.DesktopImage(t, testenv.DockerClient(t), image.Slim)
+	k := standin.KindCluster(t)
+	reg := standin.StartRegistry(t, k.Token, k.Gateway)
+	k.TrustRegistry(t, reg.Addr, "http://"+reg.NodeAddr)
+
+	dockerHost := os.Getenv("DOCKER_HOST")
+	promoteEnv(t, false)
+	t.Setenv("DOCKER_HOST", dockerHost)
+	// The stand-in module has no provider: terraform contacts nothing. The
+	// image build compiles the agent, which may need the Go module proxy.
+	t.Setenv("HTTPS_PROXY", "")
+	t.Setenv("HTTP_PROXY", "")
+	t.Setenv("GOOGLE_OAUTH_ACCESS_TOKEN", k.Token)
+	module := t.TempDir()
+	copyModule(t, standin.ModuleDir(), module)
+	writeVars(t, module, k.Endpoint, k.CA, reg.Addr+"/mvm")
+	args := []string{"promote", "gke", "--project", "mvm-e2e-test", "--region", "europe-west1",
+		"--module", module, "--name", "cli", "--namespace", "mvm-promote-cli", "--yes"}
+
+	code, out, errOut := run(t, append(args, "--flavor", "slim", "--cpus", "0.1", "--memory", "384MiB",
+		"--detach", "--json")...)
+	if code != 0 {
+		t.Fatalf("promote: exit %d:\n%s", code, errOut)
+	}
+	var ready readyOutput
+	if err := json.Unmarshal([]byte(out), &ready); err != nil {
+		t.Fatalf("promote printed %q: %v", out, err)
+	}
+	if ready.Target != "gke" || !strings.HasPrefix(ready.URL, "http://127.0.0.1:") || ready.Phases["first frame"] == 0 {
+		t.Errorf("promote printed %+v, want a gke desktop with a first frame", ready)
+	}
+	t.Logf("promote phases (s): %v, total %.1fs", ready.Phases, ready.TotalS)
+
+	code, _, errOut = run(t, append(args, "--destroy")...)
+	if code != 0 || !strings.Contains(errOut, "Removed +0 ~0 -2") {
+		t.Fatalf("promote --destroy: exit %d:\n%s", code, errOut)
+	}
+}
+
+// writeVars gives the stand-in's pass-through variables their values.
+func writeVars(t *testing.T, module, endpoint, ca, repository string) {
+	t.Helper()
+
+	vars := fmt.Sprintf("cluster_endpoint = %q\ncluster_ca_certificate = %q\nrepository_url = %q\n",
+		endpoint, ca, repository)
+	if err := os.WriteFile(filepath.Join(module, "terraform.tfvars"), []byte(vars), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
