@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,8 +66,13 @@ type Kind struct {
 // or else creates one from the offline node image and deletes it when the
 // test ends. The kubeconfig of a created cluster goes to a temporary file:
 // the user's is never edited.
+//
+// Tests of several packages run at once; a lock held until the test ends
+// gives each its turn, so that two never create the same cluster or share
+// one's small capacity.
 func KindCluster(t testing.TB) *Kind {
 	t.Helper()
+	lock(t)
 
 	p := cluster.NewProvider(cluster.ProviderWithDocker())
 	name := cmp.Or(os.Getenv("MVM_E2E_KIND_CLUSTER"), defaultCluster)
@@ -209,4 +215,22 @@ func gateway(t testing.TB) string {
 	}
 	t.Fatalf("Docker network %s has no IPv4 gateway", network)
 	return ""
+}
+
+// lock takes a machine-wide lock until the test ends.
+func lock(t testing.TB) {
+	t.Helper()
+
+	dir := filepath.Join(os.TempDir(), "mvm-testenv")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "standin.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
 }
