@@ -154,7 +154,7 @@ func (c *Collector) assemble(r *refresh, parts []part, start time.Time) *Snapsho
 		row := &s.Desktops[i]
 		row.FirstFrame = r.history.firstFrame(row.Target, row.Name)
 		if !row.StartedAt.IsZero() {
-			up := max(0, start.Sub(row.StartedAt).Seconds())
+			up := math.Round(max(0, start.Sub(row.StartedAt).Seconds()))
 			row.UptimeSeconds = &up
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/docker/docker/client"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/mvm-dev/mvm/image"
 	"github.com/mvm-dev/mvm/internal/desktop"
@@ -50,15 +51,9 @@ func TestKindDesktopIsShown(t *testing.T) {
 	}
 	c := NewCollector(Options{Store: store, Filter: Filter{Names: []string{name}}, Kube: KubeconfigConnector()})
 	defer c.Close()
-	s, err := c.Collect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := collectUntilMeasured(t, c)
 	logTable(t, s)
 
-	if len(s.Desktops) != 1 || len(s.Unreachable) != 0 {
-		t.Fatalf("%d rows, %+v unreachable; want the one desktop", len(s.Desktops), s.Unreachable)
-	}
 	r := s.Desktops[0]
 	switch {
 	case r.State != "running" || r.Context != kubeContext || r.Namespace != "mvm":
@@ -67,10 +62,8 @@ func TestKindDesktopIsShown(t *testing.T) {
 		t.Errorf("agent figures missing through the API server: %q", r.Note)
 	case r.MemoryLimitBytes == nil || *r.MemoryLimitBytes != desktop.DefaultMemory:
 		t.Errorf("memory limit %v, want the pod's %d", r.MemoryLimitBytes, desktop.DefaultMemory)
-	case r.CPUPercent == nil || r.MemoryBytes == nil:
-		// The kubelet publishes a new pod's figures after its first
-		// housekeeping pass; say so rather than fail on a young pod.
-		t.Logf("no CPU or memory yet: %q", r.Note)
+	case *r.MemoryBytes < 4<<20 || *r.MemoryBytes > 512<<20 || *r.CPUPercent < 0 || *r.CPUPercent > 100:
+		t.Errorf("CPU %.1f%%, memory %d: want an idle desktop's", *r.CPUPercent, *r.MemoryBytes)
 	}
 
 	// Without a recorded token, the desktop's Secret gives it.
@@ -87,6 +80,30 @@ func TestKindDesktopIsShown(t *testing.T) {
 	}
 }
 
+// collectUntilMeasured collects until the desktop's pod has CPU and memory
+// figures: the kubelet measures a new pod on its next housekeeping pass.
+func collectUntilMeasured(t *testing.T, c *Collector) *Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		s, err := c.Collect(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Desktops) != 1 || len(s.Unreachable) != 0 {
+			t.Fatalf("%d rows, %+v unreachable; want the one desktop", len(s.Desktops), s.Unreachable)
+		}
+		r := s.Desktops[0]
+		if r.CPUPercent != nil && r.MemoryBytes != nil {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no CPU or memory figures within a minute: %q", r.Note)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
 // deployDesktop renders and applies a desktop for Kind, waits for its pod
 // to be ready, and deletes it when the test ends. It returns the token.
 func deployDesktop(t *testing.T, kc *kube.Client, name, ref string) string {
@@ -98,6 +115,13 @@ func deployDesktop(t *testing.T, kc *kube.Client, name, ref string) string {
 	}
 	objs, err := manifests.Render(manifests.Params{
 		Overlay: manifests.Kind, Name: name, Image: ref, Token: token, NodePort: freeNodePort(t, kc),
+		// Small requests, so that the test desktop fits beside others on a
+		// two-CPU node; the limits are the defaults, which the row shows.
+		CPU: manifests.Resources{Request: resource.MustParse("100m"), Limit: resource.MustParse("1")},
+		Memory: manifests.Resources{
+			Request: resource.MustParse("128Mi"),
+			Limit:   *resource.NewQuantity(desktop.DefaultMemory, resource.BinarySI),
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

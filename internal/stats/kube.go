@@ -111,10 +111,13 @@ func (s *kubeSource) row(ctx context.Context, r *refresh, cs kubernetes.Interfac
 		row.StartedAt = d.pod.Status.StartTime.UTC()
 	}
 	var notes []string
-	if u, ok := usage[d.pod.Name]; ok {
+	switch u, ok := usage[d.pod.Name]; {
+	case ok:
 		row.CPUPercent, row.MemoryBytes = &u.cpuPercent, &u.memoryBytes
-	} else if usageErr != nil {
+	case usageErr != nil:
 		notes = append(notes, usageErr.Error())
+	default:
+		notes = append(notes, "no CPU or memory figures for the pod yet")
 	}
 	notes = append(notes, s.agentFigures(ctx, r, cs, &row))
 	row.Note = joinNotes(append([]string{row.Note}, notes...)...)
@@ -246,6 +249,8 @@ func (d *kubeDesktop) state() (string, string) {
 		return "running", ""
 	case p.Status.Phase == corev1.PodRunning:
 		return "not ready", waitingReason(p)
+	case p.Status.Phase == corev1.PodPending && len(p.Status.Conditions) == 0:
+		return "pending", "not scheduled yet"
 	case p.Status.Phase == corev1.PodPending:
 		return "pending", waitingReason(p)
 	}
@@ -253,11 +258,16 @@ func (d *kubeDesktop) state() (string, string) {
 }
 
 // waitingReason is why a container of the pod waits, such as
-// ErrImageNeverPull or CrashLoopBackOff.
+// ErrImageNeverPull or CrashLoopBackOff, or why the pod is not scheduled.
 func waitingReason(p *corev1.Pod) string {
 	for _, c := range p.Status.ContainerStatuses {
 		if w := c.State.Waiting; w != nil && w.Reason != "" {
 			return w.Reason
+		}
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse {
+			return joinNotes(c.Reason, c.Message)
 		}
 	}
 	return ""

@@ -80,13 +80,49 @@ type statsSummary struct {
 			Name      string `json:"name"`
 			Namespace string `json:"namespace"`
 		} `json:"podRef"`
-		CPU *struct {
-			UsageNanoCores *uint64 `json:"usageNanoCores"`
-		} `json:"cpu"`
-		Memory *struct {
-			WorkingSetBytes *uint64 `json:"workingSetBytes"`
-		} `json:"memory"`
+		summaryUsage
+		Containers []summaryUsage `json:"containers"`
 	} `json:"pods"`
+}
+
+// summaryUsage is the CPU and memory of a pod or a container, either of
+// which the kubelet may leave out.
+type summaryUsage struct {
+	CPU *struct {
+		UsageNanoCores *uint64 `json:"usageNanoCores"`
+	} `json:"cpu"`
+	Memory *struct {
+		WorkingSetBytes *uint64 `json:"workingSetBytes"`
+	} `json:"memory"`
+}
+
+func (u summaryUsage) figures() (podFigures, bool) {
+	if u.CPU == nil || u.Memory == nil || u.CPU.UsageNanoCores == nil || u.Memory.WorkingSetBytes == nil {
+		return podFigures{}, false
+	}
+	// No running process has an empty working set: a zero means that the
+	// kubelet has not measured it yet.
+	f := podFigures{cpuPercent: float64(*u.CPU.UsageNanoCores) / 1e7, memoryBytes: *u.Memory.WorkingSetBytes}
+	return f, f.memoryBytes > 0
+}
+
+// podSummary sums the pod's containers, and falls back on the pod's own
+// figures: with cgroup v1 nodes (Kind on such hosts) the pod level reads
+// zero while its containers are measured.
+func podSummary(pod summaryUsage, containers []summaryUsage) (podFigures, bool) {
+	var sum podFigures
+	n := 0
+	for _, c := range containers {
+		if f, ok := c.figures(); ok {
+			sum.cpuPercent += f.cpuPercent
+			sum.memoryBytes += f.memoryBytes
+			n++
+		}
+	}
+	if n > 0 && n == len(containers) {
+		return sum, true
+	}
+	return pod.figures()
 }
 
 // kubeletUsage asks the kubelets, through the API server's node proxy, for
@@ -121,13 +157,11 @@ func nodeUsage(ctx context.Context, cs kubernetes.Interface, node string, out ma
 		return fmt.Errorf("decode the stats summary of node %s: %w", node, err)
 	}
 	for _, p := range s.Pods {
-		if p.PodRef.Namespace != kubeNamespace || p.CPU == nil || p.Memory == nil ||
-			p.CPU.UsageNanoCores == nil || p.Memory.WorkingSetBytes == nil {
+		if p.PodRef.Namespace != kubeNamespace {
 			continue
 		}
-		out[p.PodRef.Name] = podFigures{
-			cpuPercent:  float64(*p.CPU.UsageNanoCores) / 1e7,
-			memoryBytes: *p.Memory.WorkingSetBytes,
+		if f, ok := podSummary(p.summaryUsage, p.Containers); ok {
+			out[p.PodRef.Name] = f
 		}
 	}
 	return nil
