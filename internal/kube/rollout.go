@@ -22,6 +22,11 @@ type RolloutOptions struct {
 	// Progress, when set, is told each new state of the rollout, for a step
 	// line to show.
 	Progress func(status string)
+	// UnschedulableFor is how long a pod may stay unschedulable before the
+	// wait gives up on it. Zero gives up at once, right for a local cluster
+	// whose nodes never grow; on an autoscaled cluster (GKE Autopilot) a
+	// pod is unschedulable until a new node joins, so give it minutes.
+	UnschedulableFor time.Duration
 }
 
 // RolloutError says why a desktop's pod did not become ready: Reason is a
@@ -61,7 +66,7 @@ func (c *Client) WaitRollout(ctx context.Context, o RolloutOptions) error {
 
 	last := ""
 	for {
-		st, err := c.rolloutState(ctx, o.Namespace, o.Desktop)
+		st, err := c.rolloutState(ctx, o)
 		if err != nil {
 			return err
 		}
@@ -132,7 +137,8 @@ type rolloutState struct {
 	status string
 }
 
-func (c *Client) rolloutState(ctx context.Context, ns, desktop string) (rolloutState, error) {
+func (c *Client) rolloutState(ctx context.Context, o RolloutOptions) (rolloutState, error) {
+	ns, desktop := o.Namespace, o.Desktop
 	name := manifests.DeploymentName(desktop)
 	d, err := c.cs.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
@@ -150,7 +156,7 @@ func (c *Client) rolloutState(ctx context.Context, ns, desktop string) (rolloutS
 		return rolloutState{}, fmt.Errorf("list pods of desktop %s: %w", desktop, err)
 	}
 	for i := range pods.Items {
-		if e := podFault(&pods.Items[i]); e != nil {
+		if e := podFault(&pods.Items[i], o.UnschedulableFor); e != nil {
 			e.Desktop = desktop
 			return rolloutState{fatal: e}, nil
 		}
@@ -177,13 +183,14 @@ const crashRestarts = 2
 
 // podFault is why a pod cannot become ready without someone changing
 // something, or nil while it may still get there.
-func podFault(p *corev1.Pod) *RolloutError {
+func podFault(p *corev1.Pod, unschedulableFor time.Duration) *RolloutError {
 	if p.DeletionTimestamp != nil {
 		return nil
 	}
 	for _, cond := range p.Status.Conditions {
 		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse &&
-			cond.Reason == corev1.PodReasonUnschedulable {
+			cond.Reason == corev1.PodReasonUnschedulable &&
+			time.Since(cond.LastTransitionTime.Time) >= unschedulableFor {
 			return &RolloutError{Reason: "Unschedulable", Message: cond.Message}
 		}
 	}
@@ -236,6 +243,11 @@ func describe(d *appsv1.Deployment, pods []corev1.Pod) string {
 	p := pods[len(pods)-1]
 	if p.DeletionTimestamp != nil {
 		return "waiting for the old pod to stop"
+	}
+	for _, cond := range p.Status.Conditions {
+		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse {
+			return "pod not scheduled: " + cond.Message
+		}
 	}
 	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...),
 		p.Status.ContainerStatuses...) {
