@@ -82,7 +82,10 @@ func (in *Infra) Promote(ctx context.Context, o PromoteOptions) (*Result, error)
 	if res.Outputs, err = in.Outputs(ctx); err != nil {
 		return nil, err
 	}
-	return res, deploy(ctx, in, o, res)
+	if err := deploy(ctx, in, o, res); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // applyPlan asks for confirmation and applies the saved plan; an empty plan
@@ -92,6 +95,7 @@ func applyPlan(ctx context.Context, in *Infra, s *Summary, confirm func(*Summary
 		in.log.V(0).Info("✓ Infrastructure is up to date")
 		return removePlan(in.planPath())
 	}
+	in.log.V(0).Info("Plan: " + s.String())
 	if confirm != nil {
 		if err := confirm(s); err != nil {
 			return errors.Join(err, removePlan(in.planPath()))

@@ -44,6 +44,7 @@ func (in *Infra) Teardown(ctx context.Context, o TeardownOptions) (*Summary, err
 		in.log.V(0).Info("✓ Nothing to destroy")
 		return s, removePlan(in.planPath())
 	}
+	in.log.V(0).Info("Plan: " + s.String())
 	if o.Confirm != nil {
 		if err := o.Confirm(s); err != nil {
 			return s, errors.Join(err, removePlan(in.planPath()))

@@ -285,14 +285,13 @@ func printSummary(a *app, o *promoteOptions, s *gke.Summary) error {
 	return err
 }
 
-// confirmer shows the plan and asks before it is applied: on a terminal it
-// reads y or n; elsewhere it needs --yes.
+// confirmer asks before the plan, which was just shown, is applied: on a
+// terminal it reads y or n; elsewhere it needs --yes.
 func confirmer(a *app, o *promoteOptions) func(*gke.Summary) error {
 	if o.yes {
 		return nil
 	}
-	return func(s *gke.Summary) error {
-		fmt.Fprintf(a.errOut, "Plan: %s\n", s)
+	return func(*gke.Summary) error {
 		if !term.IsTerminal(int(os.Stdin.Fd())) {
 			return errors.New("the plan above changes infrastructure and there is no terminal to confirm it: " +
 				"rerun with --yes to apply it")
