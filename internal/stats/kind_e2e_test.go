@@ -2,7 +2,7 @@ package stats
 
 import (
 	"context"
-	"os"
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -16,18 +16,19 @@ import (
 	"github.com/mvm-dev/mvm/internal/kube"
 	"github.com/mvm-dev/mvm/internal/state"
 	"github.com/mvm-dev/mvm/internal/testenv"
+	"github.com/mvm-dev/mvm/internal/testenv/standin"
 	"github.com/mvm-dev/mvm/manifests"
 )
 
-// TestKindDesktopIsShown deploys a slim desktop to the Kind cluster (kube
-// context MVM_KIND_CONTEXT, else kind-mvm, whose node container is
-// MVM_KIND_NODE, else mvm-control-plane) and reads it the way mvm stats
-// does: pod state, CPU and memory from the metrics API or the kubelet, and
-// the agent's figures through the API server's service proxy.
+// TestKindDesktopIsShown deploys a slim desktop to the test Kind cluster
+// (the existing cluster mvm, or one made for the test) and reads it the way
+// mvm stats does: pod state, CPU and memory from the metrics API or the
+// kubelet, and the agent's figures through the API server's service proxy.
 func TestKindDesktopIsShown(t *testing.T) {
 	testenv.Require(t, testenv.Kind)
 	ctx := t.Context()
-	kubeContext := envOr("MVM_KIND_CONTEXT", "kind-mvm")
+	k := standin.KindCluster(t)
+	kubeContext := "kind-" + k.Name
 
 	dc, err := engine.Connect(ctx)
 	if err != nil {
@@ -35,9 +36,10 @@ func TestKindDesktopIsShown(t *testing.T) {
 	}
 	defer dc.Close()
 	img := testenv.DesktopImage(t, dc, image.Slim)
-	loadIntoNode(t, dc, envOr("MVM_KIND_NODE", "mvm-control-plane"), img.Ref)
+	loadIntoNode(t, dc, k.Name+"-control-plane", img.Ref)
 
-	kc, err := KubeconfigConnector()(ctx, kubeContext)
+	connect := kindConnector(t, k)
+	kc, err := connect(ctx, kubeContext)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestKindDesktopIsShown(t *testing.T) {
 	if err := store.SaveDesktop(rec); err != nil {
 		t.Fatal(err)
 	}
-	c := NewCollector(Options{Store: store, Filter: Filter{Names: []string{name}}, Kube: KubeconfigConnector()})
+	c := NewCollector(Options{Store: store, Filter: Filter{Names: []string{name}}, Kube: connect})
 	defer c.Close()
 	s := collectUntilMeasured(t, c)
 	logTable(t, s)
@@ -77,6 +79,27 @@ func TestKindDesktopIsShown(t *testing.T) {
 	}
 	if r := s.Desktops[0]; r.Clients == nil {
 		t.Errorf("with the token only in the Secret, no agent figures: %q", r.Note)
+	}
+}
+
+// kindConnector reaches the test cluster with its admin token, whatever
+// the user's kubeconfig holds, and checks that it is asked for the context
+// recorded with the desktop.
+func kindConnector(t *testing.T, k *standin.Kind) KubeConnector {
+	t.Helper()
+	ca, err := base64.StdEncoding.DecodeString(k.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(ctx context.Context, kubeContext string) (KubeClient, error) {
+		if kubeContext != "kind-"+k.Name {
+			t.Errorf("asked for kube context %q, want kind-%s", kubeContext, k.Name)
+		}
+		cfg, err := kube.ConfigFromToken(k.Endpoint, ca, k.Token)
+		if err != nil {
+			return nil, err
+		}
+		return kube.Connect(ctx, cfg)
 	}
 }
 
@@ -173,11 +196,4 @@ func loadIntoNode(t *testing.T, dc *client.Client, node, ref string) {
 	if _, err := exec.Run(t.Context(), cmd); err != nil {
 		t.Fatalf("load %s into node %s: %v", ref, node, err)
 	}
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }
