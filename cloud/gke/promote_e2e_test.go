@@ -35,7 +35,8 @@ const promoteNS = "mvm-promote-e2e"
 // the shared applier applies the gke overlay to a Kind cluster with the
 // token as a bearer token, the node pulls the image from the registry, and
 // the first-frame probe runs through a port-forward. A second promote
-// changes nothing; the teardown removes everything.
+// changes nothing; a third adds a domain, and with it the address and the
+// HTTPS Ingress; the teardown removes everything.
 func TestPromoteOnStandIn(t *testing.T) {
 	testenv.Require(t, testenv.Kind)
 	dc := testenv.DockerClient(t)
@@ -81,6 +82,11 @@ func TestPromoteOnStandIn(t *testing.T) {
 	checkProbe(t, res.URL, token)
 	res.Forward.Close()
 	t.Logf("second promote: %s", res.Timer.Summary())
+
+	target.Domain = "desktop.example.com"
+	res = promote(t, e, target, opts, "+1 ~0 -0\n    + terraform_data.ingress[0]")
+	res.Forward.Close()
+	checkIngress(t, k, res)
 
 	teardown(t, e, target)
 	checkGone(t, k)
@@ -171,6 +177,36 @@ func checkDeployed(t *testing.T, k *standin.Kind, pushed string) {
 	}
 }
 
+// checkIngress checks the HTTPS exposure that a domain adds: an Ingress on
+// the module's address with a managed certificate for the domain, and the
+// URL on that domain.
+func checkIngress(t *testing.T, k *standin.Kind, res *gke.Result) {
+	t.Helper()
+
+	if res.URL != "https://desktop.example.com" || res.Outputs.IngressIP != "127.0.0.1" {
+		t.Errorf("URL %s, ingress address %q; want the domain over HTTPS and the module's address",
+			res.URL, res.Outputs.IngressIP)
+	}
+	ing, err := k.Admin.NetworkingV1().Ingresses(promoteNS).Get(t.Context(), "mvm-promote", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"kubernetes.io/ingress.global-static-ip-name": "promote-ingress",
+		"networking.gke.io/managed-certificates":      "mvm-promote",
+	}
+	for k, v := range want {
+		if got := ing.Annotations[k]; got != v {
+			t.Errorf("Ingress annotation %s = %q, want %q", k, got, v)
+		}
+	}
+	raw, err := k.Admin.CoreV1().RESTClient().Get().AbsPath("/apis/networking.gke.io/v1/namespaces",
+		promoteNS, "managedcertificates", "mvm-promote").DoRaw(t.Context())
+	if err != nil || !strings.Contains(string(raw), `"desktop.example.com"`) {
+		t.Errorf("managed certificate %s (%v), want one for the domain", raw, err)
+	}
+}
+
 // checkProbe proves the URL serves the desktop with the token, and only
 // with it.
 func checkProbe(t *testing.T, url, token string) {
@@ -197,7 +233,7 @@ func teardown(t *testing.T, e env, target gke.Target) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := s.Counts(), "+0 ~0 -2"; got != want {
+	if got, want := s.Counts(), "+0 ~0 -3"; got != want {
 		t.Errorf("teardown plan %s, want %s", got, want)
 	}
 	if _, err := in.Outputs(t.Context()); err == nil {
