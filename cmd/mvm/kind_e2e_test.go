@@ -18,13 +18,14 @@ import (
 	"github.com/mvm-dev/mvm/internal/probe"
 	"github.com/mvm-dev/mvm/internal/state"
 	"github.com/mvm-dev/mvm/internal/testenv"
+	"github.com/mvm-dev/mvm/internal/testenv/kindtest"
 	"github.com/mvm-dev/mvm/local/kind"
 	"github.com/mvm-dev/mvm/manifests"
 )
 
 // kindNodeImage is the offline node image that
 // internal/testenv/kindnode/build.sh makes.
-const kindNodeImage = "mvm.local/kind-node:v1.34.4"
+const kindNodeImage = kindtest.NodeImage
 
 // requireDockerForKind skips unless MVM_E2E enables kind, and makes sure
 // the slim desktop image exists.
@@ -46,25 +47,13 @@ func dockerNames(t *testing.T) (string, error) {
 	return strings.Join(names, " "), err
 }
 
-// kindE2E is the cluster the end-to-end tests use: MVM_E2E_KIND_CLUSTER,
-// default mvm. A cluster that exists is shared with other tests and kept;
-// one that the tests create is deleted by the last of them.
+// kindE2E is the cluster the end-to-end tests use (see package kindtest),
+// locked for the test. A cluster that exists is shared and kept; one that
+// does not is created by mvm kind and deleted by the test.
 func kindE2E(t *testing.T) (name string, existed bool) {
 	t.Helper()
 	requireDockerForKind(t)
-	name = os.Getenv("MVM_E2E_KIND_CLUSTER")
-	if name == "" {
-		name = kind.DefaultCluster
-	}
-	cl, err := kind.New(name, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	existed, err = cl.Exists()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return name, existed
+	return kindtest.Name(), kindtest.Lock(t)
 }
 
 // kindUp runs `mvm kind --json` with args and returns its answer.
@@ -142,6 +131,9 @@ func TestKindEndToEnd(t *testing.T) {
 	}
 	assertGone(t, cluster, name)
 
+	t.Run("persistent home", func(t *testing.T) { testPersistentHome(t, cluster) })
+	t.Run("never ready", func(t *testing.T) { testNeverReady(t, cluster) })
+
 	if !existed {
 		deleteCluster(t, cluster)
 	}
@@ -191,14 +183,9 @@ func deleteCluster(t *testing.T, cluster string) {
 	}
 }
 
-// TestKindPersistentHome checks that a file in a persistent home survives a
+// testPersistentHome checks that a file in a persistent home survives a
 // redeploy that replaces the pod, and a delete that keeps the home.
-func TestKindPersistentHome(t *testing.T) {
-	cluster, existed := kindE2E(t)
-	if !existed {
-		t.Skip("needs the shared cluster; TestKindEndToEnd creates and deletes its own")
-	}
-	t.Setenv("MVM_STATE_DIR", t.TempDir())
+func testPersistentHome(t *testing.T, cluster string) {
 	name := "home-" + strings.ToLower(time.Now().Format("150405"))
 	common := []string{"--cluster-name", cluster, "--name", name, "--persist"}
 	c := kindClient(t, cluster)
@@ -241,4 +228,22 @@ func execInDesktop(t *testing.T, c *kube.Client, name, script string) string {
 		t.Fatalf("exec %q in desktop %s: %v", script, name, err)
 	}
 	return out.String()
+}
+
+// testNeverReady asks for more memory than the node has: the pod can never
+// be scheduled. mvm says so in one line and leaves nothing behind.
+func testNeverReady(t *testing.T, cluster string) {
+	name := "huge-" + strings.ToLower(time.Now().Format("150405"))
+	args := []string{"kind", "--flavor", "slim", "--cluster-name", cluster, "--name", name,
+		"--memory", "500GiB", "--persist"}
+	code, out, stderr := run(t, args...)
+	t.Logf("mvm %s:\n%s", strings.Join(args, " "), stderr)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q; want 1 and nothing", code, out)
+	}
+	if !strings.Contains(stderr, "ERROR: desktop "+name+" is not ready: Unschedulable: ") ||
+		!strings.Contains(stderr, "Insufficient memory") || strings.Count(stderr, "ERROR:") != 1 {
+		t.Errorf("want one line saying the pod is unschedulable for lack of memory:\n%s", stderr)
+	}
+	assertGone(t, cluster, name)
 }
