@@ -17,7 +17,6 @@ import (
 	"github.com/mvm-dev/mvm/manifests"
 )
 
-
 func render(t *testing.T, ns, name string, mod func(*manifests.Params)) []*unstructured.Unstructured {
 	t.Helper()
 	p := manifests.Params{
