@@ -23,5 +23,17 @@ resource "google_container_cluster" "desktop" {
     }
   }
 
-  depends_on = [google_project_service.service]
+  # Autopilot's nodes run as the cluster's own service account (nodes.tf).
+  cluster_autoscaling {
+    auto_provisioning_defaults {
+      service_account = google_service_account.nodes.email
+      oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
+    }
+  }
+
+  depends_on = [
+    google_project_service.service,
+    google_project_iam_member.nodes,
+    google_artifact_registry_repository_iam_member.nodes,
+  ]
 }

@@ -189,18 +189,20 @@ func TestGKEModuleOffline(t *testing.T) {
 	services := `    + google_project_service.service["artifactregistry.googleapis.com"]` + "\n" +
 		`    + google_project_service.service["compute.googleapis.com"]` + "\n" +
 		`    + google_project_service.service["container.googleapis.com"]`
+	iam := "    + google_project_iam_member.nodes\n"
+	account := "\n    + google_service_account.nodes"
 
 	tests := []struct {
 		name   string
 		domain string
 		want   string
 	}{
-		{name: "private", want: "+4 ~0 -0\n    + google_container_cluster.desktop\n" + services},
+		{name: "private", want: "+6 ~0 -0\n    + google_container_cluster.desktop\n" + iam + services + account},
 		{
 			name:   "domain",
 			domain: "desktop.example.com",
-			want: "+5 ~0 -0\n    + google_compute_global_address.ingress[0]\n" +
-				"    + google_container_cluster.desktop\n" + services,
+			want: "+7 ~0 -0\n    + google_compute_global_address.ingress[0]\n" +
+				"    + google_container_cluster.desktop\n" + iam + services + account,
 		},
 	}
 	for _, tt := range tests {

@@ -57,6 +57,27 @@ run "private_without_domain" {
     condition     = alltrue([for s in google_project_service.service : !s.disable_on_destroy])
     error_message = "Destroying must leave the project's services enabled."
   }
+  assert {
+    condition     = google_service_account.nodes.account_id == "mvm-nodes"
+    error_message = "The nodes must get a service account of the cluster's own, NAME-nodes."
+  }
+  assert {
+    condition     = google_project_iam_member.nodes.role == "roles/container.defaultNodeServiceAccount"
+    error_message = "The nodes' service account must get exactly the role GKE nodes need."
+  }
+}
+
+run "long_name_fits_a_service_account_id" {
+  command = plan
+
+  variables {
+    name = "a-cluster-name-of-30-letters-x"
+  }
+
+  assert {
+    condition     = length(google_service_account.nodes.account_id) <= 30
+    error_message = "Service account IDs are at most 30 characters."
+  }
 }
 
 run "outputs" {

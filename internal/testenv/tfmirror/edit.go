@@ -62,6 +62,24 @@ var GKEModuleEdits = []Edit{
 		Why:   "the 2022 build has no google_artifact_registry_repository: it was in google-beta then, which is not served",
 	},
 	{
+		File:  "cluster.tf",
+		Block: []string{"resource google_container_cluster desktop", "cluster_autoscaling"},
+		Why: "the 2022 build requires cluster_autoscaling.enabled and refuses it with Autopilot: " +
+			"it cannot give Autopilot's nodes a service account",
+	},
+	{
+		File:  "nodes.tf",
+		Block: []string{"resource google_artifact_registry_repository_iam_member nodes"},
+		Why:   "the 2022 build has no Artifact Registry resources at all (see the repository)",
+	},
+	{
+		File:      "cluster.tf",
+		Block:     []string{"resource google_container_cluster desktop"},
+		Attribute: "depends_on",
+		Value:     "[google_project_service.service, google_project_iam_member.nodes]",
+		Why:       "it names the removed repository binding",
+	},
+	{
 		File:      "outputs.tf",
 		Block:     []string{"output repository_url"},
 		Attribute: "value",
