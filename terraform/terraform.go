@@ -1,7 +1,8 @@
 // Package terraform holds mvm's Terraform module for GKE Autopilot, embedded
-// in the binary: a cluster, an Artifact Registry repository for the desktop
-// image, a global address for the HTTPS Ingress when a domain is given, and
-// the project services they need.
+// in the binary: a cluster whose nodes run as a service account of its own,
+// an Artifact Registry repository for the desktop image, a global address
+// for the HTTPS Ingress when a domain is given, and the project services
+// they need.
 //
 // The module's outputs are the contract with mvm's Go side: cluster_endpoint,
 // cluster_ca_certificate, repository_url, ingress_ip, cluster_name and
