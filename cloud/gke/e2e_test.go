@@ -16,6 +16,7 @@ import (
 	"github.com/mvm-dev/mvm/internal/log"
 	"github.com/mvm-dev/mvm/internal/testenv"
 	"github.com/mvm-dev/mvm/internal/testenv/tfmirror"
+	"github.com/mvm-dev/mvm/manifests"
 )
 
 // env is one end-to-end test's machine: its own cache and state directories
@@ -457,3 +458,36 @@ func TestTerraformArgv(t *testing.T) {
 		t.Errorf("terraform command lines (-want +got):\n%s", diff)
 	}
 }
+
+// TestDeclinedPlanChangesNothing declines the plan: nothing is applied, the
+// saved plan is gone, and nothing else is needed to get there (no image, no
+// cluster).
+func TestDeclinedPlanChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	t.Parallel()
+
+	in, err := gke.Prepare(t.Context(), standIn("declined", ""), e.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked *gke.Summary
+	_, err = in.Promote(t.Context(), gke.PromoteOptions{
+		Desktop: manifests.Params{Name: "declined", Token: "a-token-of-at-least-16"},
+		Image:   "mvm.local/desktop:slim", Engine: unusedEngine{},
+		Confirm: func(s *gke.Summary) error { asked = s; return gke.ErrDeclined },
+	})
+	if !errors.Is(err, gke.ErrDeclined) {
+		t.Fatalf("Promote() = %v, want ErrDeclined", err)
+	}
+	if asked == nil || asked.Counts() != "+2 ~0 -0" {
+		t.Errorf("asked to confirm %v, want the plan +2 ~0 -0", asked)
+	}
+	for _, name := range []string{"mvm.tfplan", "terraform.tfstate"} {
+		if _, err := os.Stat(filepath.Join(in.Dir(), name)); err == nil {
+			t.Errorf("%s exists after declining", name)
+		}
+	}
+}
+
+// unusedEngine fails a test that pushes.
+type unusedEngine struct{ gke.Pusher }

@@ -26,7 +26,10 @@ func (e *StepError) Error() string {
 	status, diagnostics, _ := strings.Cut(e.Err.Error(), "\n")
 	if errors.Is(e.Err, context.Canceled) {
 		// terraform-exec keeps no stderr for a cancelled command.
-		status = "interrupted; terraform stopped and saved its state, run again to continue"
+		status = "interrupted"
+		if e.Command == "apply" || e.Command == "destroy" {
+			status += "; terraform stopped and saved its state, run again to continue"
+		}
 		diagnostics = e.Output
 	}
 

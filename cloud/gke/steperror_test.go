@@ -30,6 +30,7 @@ func TestStepError(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
+		command  string
 		err      error
 		output   string
 		want     string
@@ -58,6 +59,14 @@ func TestStepError(t *testing.T) {
 			canceled: true,
 		},
 		{
+			name:     "interrupted read-only command",
+			command:  "init",
+			err:      canceledAfterFailure{},
+			output:   "Initializing the backend...",
+			want:     "terraform init in /state/gke/p/r/mvm: interrupted\n    Initializing the backend...",
+			canceled: true,
+		},
+		{
 			name: "no diagnostics",
 			err:  errors.New("exit status 1"),
 			want: "terraform apply in /state/gke/p/r/mvm: exit status 1",
@@ -66,7 +75,11 @@ func TestStepError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := error(&StepError{Command: "apply", Dir: "/state/gke/p/r/mvm", Output: tt.output, Err: tt.err})
+			command := tt.command
+			if command == "" {
+				command = "apply"
+			}
+			err := error(&StepError{Command: command, Dir: "/state/gke/p/r/mvm", Output: tt.output, Err: tt.err})
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("Error() (-want +got):\n%s", diff)
 			}
