@@ -29,14 +29,14 @@ const kindNodeImage = kindtest.NodeImage
 
 // requireDockerForKind skips unless MVM_E2E enables kind, and makes sure
 // the slim desktop image exists.
-func requireDockerForKind(t *testing.T) {
+func requireDockerForKind(t testing.TB) {
 	t.Helper()
 	testenv.Require(t, testenv.Kind)
 	c := testenv.DockerClient(t)
 	testenv.DesktopImage(t, c, image.Slim)
 }
 
-func dockerNames(t *testing.T) (string, error) {
+func dockerNames(t testing.TB) (string, error) {
 	t.Helper()
 	c := testenv.DockerClient(t)
 	list, err := c.ContainerList(context.Background(), container.ListOptions{All: true})
