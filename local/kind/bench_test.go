@@ -199,4 +199,3 @@ func BenchmarkLoad(b *testing.B) {
 		b.Error(err)
 	}
 }
-
