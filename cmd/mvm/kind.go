@@ -125,7 +125,11 @@ func runKindDelete(c *cli.Context, a *app, o *kindOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(deleted) == 0 {
+	switch {
+	case len(deleted) > 0:
+	case o.deleteCluster:
+		a.log.Warnf("nothing to delete: there is no Kind cluster %s", o.cluster)
+	default:
 		a.log.Warnf("nothing to delete: no desktop %s on Kind cluster %s", o.name, o.cluster)
 	}
 	for _, d := range deleted {

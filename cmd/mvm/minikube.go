@@ -114,7 +114,11 @@ func runMinikubeDelete(c *cli.Context, a *app, o *minikubeOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(deleted) == 0 {
+	switch {
+	case len(deleted) > 0:
+	case o.deleteProfile:
+		a.log.Warnf("nothing to delete: there is no minikube profile %s", o.profile)
+	default:
 		a.log.Warnf("nothing to delete: no desktop %s on minikube profile %s", o.name, o.profile)
 	}
 	for _, d := range deleted {
