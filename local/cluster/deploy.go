@@ -78,6 +78,12 @@ func Deploy(ctx context.Context, o DeployOptions) (*Deployed, error) {
 	d.Action = action(res)
 
 	if err := awaitReady(ctx, o, p, d); err != nil {
+		if d.Action != Created {
+			// TODO: roll back to the previous revision instead of leaving
+			// the failed one in place.
+			return nil, fmt.Errorf("%w (desktop %s is left as applied, for a look with kubectl; "+
+				"run mvm again with the previous settings, or delete it)", err, p.Name)
+		}
 		return nil, errors.Join(err, undo(ctx, o, p, res))
 	}
 	return d, nil
