@@ -3,5 +3,5 @@
 // endpoint and a token, server-side apply of a desktop's rendered objects
 // with pruning of what mvm made for that desktop and no longer renders (never
 // its home), a watch on the rollout that says why a pod is not ready, a
-// port-forward to the desktop, and the deletion of a desktop.
+// command run in the desktop, and the deletion of a desktop.
 package kube
