@@ -83,3 +83,18 @@ func TestReadPush(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReadPush feeds the engine's push stream parser anything: it must end
+// with a digest or an error, never both and never neither.
+func FuzzReadPush(f *testing.F) {
+	f.Add(`{"aux":{"Digest":"sha256:abc"}}`)
+	f.Add(`{"error":"denied"}{"aux":{"Digest":"sha256:abc"}}`)
+	f.Add(`{"status":"Pushed","id":"a"}` + "\n" + `{"aux":null}`)
+	f.Add(`{"aux":{"Digest":""}}[`)
+	f.Fuzz(func(t *testing.T, stream string) {
+		digest, err := readPush(strings.NewReader(stream), io.Discard)
+		if (digest == "") == (err == nil) {
+			t.Fatalf("readPush() = %q, %v; want exactly one of a digest and an error", digest, err)
+		}
+	})
+}

@@ -22,6 +22,8 @@ type StepError struct {
 	Err error
 }
 
+// Error names the command and the directory on its first line, with
+// terraform's diagnostics, indented, below.
 func (e *StepError) Error() string {
 	status, diagnostics, _ := strings.Cut(e.Err.Error(), "\n")
 	if errors.Is(e.Err, context.Canceled) {
