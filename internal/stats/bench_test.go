@@ -186,7 +186,8 @@ func (e *dockerEnv) upMany(b *testing.B, prefix string, n int) []*docker.UpResul
 		})
 	}
 	wg.Wait()
-	b.Logf("started %d desktops (%d MiB limit each) in %s", n, desktop.DefaultMemory>>20, time.Since(t0).Round(time.Second))
+	b.Logf("started %d desktops (%d MiB limit each) in %s",
+		n, desktop.DefaultMemory>>20, time.Since(t0).Round(time.Second))
 	return out
 }
 

@@ -81,12 +81,13 @@ func (s *dockerSource) row(ctx context.Context, r *refresh, e DockerEngine, d do
 	var wg sync.WaitGroup
 	var usageErr error
 	wg.Go(func() { usageErr = s.usage(ctx, r, e, d.ContainerID, &row) })
-	notes := []string{r.agentFigures(ctx, d.Name, func(ctx context.Context, token string) (AgentMetrics, error) {
+	get := func(ctx context.Context, token string) (AgentMetrics, error) {
 		if d.Port == 0 {
 			return AgentMetrics{}, fmt.Errorf("the desktop publishes no port")
 		}
 		return getAgentMetrics(ctx, r.agent, d.URL(), token)
-	}, &row)}
+	}
+	notes := []string{r.agentFigures(ctx, d.Name, get, &row)}
 	wg.Wait()
 
 	if usageErr != nil {

@@ -14,6 +14,9 @@ import (
 )
 
 // Names that the desktops' Kubernetes objects share on every cluster.
+//
+// TODO: desktops rendered into another namespace than mvm are not seen;
+// the state record would need to keep the namespace for that.
 const (
 	kubeNamespace    = "mvm"
 	labelManagedBy   = "app.kubernetes.io/managed-by"
@@ -30,6 +33,11 @@ type KubeClient interface {
 
 // KubeConnector connects to the cluster of a kube context; an empty context
 // is the kubeconfig's current one.
+//
+// TODO: a GKE desktop is read only if its record names a kube context (as
+// `gcloud container clusters get-credentials` writes one); a record that
+// keeps the cluster's endpoint instead needs a connector built with
+// kube.ConfigFromToken and the user's Google token.
 type KubeConnector func(ctx context.Context, kubeContext string) (KubeClient, error)
 
 // kubeKey is one cluster as the recorded desktops name it.

@@ -40,7 +40,8 @@ func writeNotes(w io.Writer, rows []Row) error {
 		if r.Note == "" {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "  %s on %s: %s\n", r.Name, where(r.Target, r.Context), oneLine(r.Note)); err != nil {
+		_, err := fmt.Fprintf(w, "  %s on %s: %s\n", r.Name, where(r.Target, r.Context), oneLine(r.Note))
+		if err != nil {
 			return err
 		}
 	}

@@ -70,6 +70,10 @@ func writeFrame(w io.Writer, s *Snapshot, o WatchOptions) error {
 
 	// Home, then each line cleared to its end, then the rest of the screen:
 	// the frame replaces the last one without a flash of blank screen.
+	//
+	// TODO: rows beyond the terminal's height scroll off, and there are no
+	// keys to sort or filter as in k9s; a TUI library (bubbletea) would
+	// bring both, but is not in the module cache of this project yet.
 	frame := "\x1b[H" + strings.ReplaceAll(b.String(), "\n", "\x1b[K\n") + "\x1b[J"
 	_, err := io.WriteString(w, frame)
 	return err
