@@ -19,7 +19,9 @@ type DockerEngine interface {
 	ContainerStatsOneShot(ctx context.Context, id string) (container.StatsResponseReader, error)
 }
 
-// DockerConnector connects to the Docker Engine.
+// DockerConnector connects to the Docker Engine. The collector closes
+// what it returns (if it has a Close method) when the collector is closed
+// or the engine stops answering.
 type DockerConnector func(ctx context.Context) (DockerEngine, error)
 
 // dockerSource reads the desktops of one Docker Engine. It keeps the
@@ -40,7 +42,7 @@ func (s *dockerSource) collect(ctx context.Context, r *refresh) part {
 	}
 	ds, err := docker.List(ctx, e)
 	if err != nil {
-		s.engine = nil // reconnect next time: the engine may have restarted
+		s.close() // reconnect next time: the engine may have restarted
 		return unreachablePart(docker.Target, "", err)
 	}
 
@@ -164,9 +166,10 @@ func (s *dockerSource) forgetOthers(ds []docker.Desktop) {
 }
 
 func (s *dockerSource) close() {
-	if c, ok := s.engine.(interface{ Close() error }); ok && s.engine != nil {
+	if c, ok := s.engine.(interface{ Close() error }); ok {
 		_ = c.Close()
 	}
+	s.engine = nil
 }
 
 // sleep waits d, or less if ctx ends first.
