@@ -6,11 +6,8 @@ import (
 	"encoding/base64"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	dockernetwork "github.com/docker/docker/api/types/network"
 	authv1 "k8s.io/api/authentication/v1"
@@ -19,22 +16,11 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/kind/pkg/cluster"
 	"sigs.k8s.io/kind/pkg/cluster/nodes"
 
 	"github.com/mvm-dev/mvm/internal/testenv"
-)
-
-// Default Kind cluster and node image; MVM_E2E_KIND_CLUSTER and
-// MVM_E2E_KIND_NODE_IMAGE override them.
-const (
-	defaultCluster   = "mvm"
-	defaultNodeImage = "mvm.local/kind-node:v1.34.4"
-	// ownCluster is the cluster made when the default one does not exist;
-	// it is deleted when the test ends.
-	ownCluster = "mvm-standin"
+	"github.com/mvm-dev/mvm/internal/testenv/kindtest"
 )
 
 // serviceAccount is the identity whose token stands in for the user's
@@ -62,30 +48,19 @@ type Kind struct {
 	nodes []nodes.Node
 }
 
-// KindCluster returns the Kind cluster MVM_E2E_KIND_CLUSTER (default mvm),
-// or else creates one from the offline node image and deletes it when the
-// test ends. The kubeconfig of a created cluster goes to a temporary file:
-// the user's is never edited.
-//
-// Tests of several packages run at once; a lock held until the test ends
-// gives each its turn, so that two never create the same cluster or share
-// one's small capacity.
+// KindCluster returns the shared Kind test cluster (see package kindtest),
+// holding its machine-wide lock until the test ends, with a token, the GKE
+// kinds and the host's address on the cluster's network.
 func KindCluster(t testing.TB) *Kind {
 	t.Helper()
-	lock(t)
 
-	p := cluster.NewProvider(cluster.ProviderWithDocker())
-	name := cmp.Or(os.Getenv("MVM_E2E_KIND_CLUSTER"), defaultCluster)
-	if !exists(t, p, name) {
-		name = ownCluster
-		createCluster(t, p, name)
-	}
-	cfg := adminConfig(t, p, name)
+	cfg := kindtest.Cluster(t)
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, err := p.ListNodes(name)
+	name := kindtest.Name()
+	ns, err := cluster.NewProvider(cluster.ProviderWithDocker()).ListNodes(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,55 +71,6 @@ func KindCluster(t testing.TB) *Kind {
 	k.Gateway = gateway(t)
 	installGKEKinds(t, cfg)
 	return k
-}
-
-func exists(t testing.TB, p *cluster.Provider, name string) bool {
-	t.Helper()
-
-	names, err := p.List()
-	if err != nil {
-		t.Fatalf("list Kind clusters: %v", err)
-	}
-	for _, n := range names {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
-
-// createCluster makes a one-node cluster and deletes it at the end.
-func createCluster(t testing.TB, p *cluster.Provider, name string) {
-	t.Helper()
-
-	image := cmp.Or(os.Getenv("MVM_E2E_KIND_NODE_IMAGE"), defaultNodeImage)
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	t.Logf("creating Kind cluster %s from %s", name, image)
-	err := p.Create(name, cluster.CreateWithNodeImage(image), cluster.CreateWithKubeconfigPath(kubeconfig),
-		cluster.CreateWithWaitForReady(3*time.Minute), cluster.CreateWithDisplayUsage(false),
-		cluster.CreateWithDisplaySalutation(false))
-	if err != nil {
-		t.Fatalf("create Kind cluster %s from %s (internal/testenv/test.sh builds the image): %v", name, image, err)
-	}
-	t.Cleanup(func() {
-		if err := p.Delete(name, kubeconfig); err != nil {
-			t.Errorf("delete Kind cluster %s: %v", name, err)
-		}
-	})
-}
-
-func adminConfig(t testing.TB, p *cluster.Provider, name string) *rest.Config {
-	t.Helper()
-
-	kc, err := p.KubeConfig(name, false)
-	if err != nil {
-		t.Fatalf("kubeconfig of Kind cluster %s: %v", name, err)
-	}
-	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
 }
 
 // adminToken makes a cluster-admin service account and returns a token of
@@ -215,22 +141,4 @@ func gateway(t testing.TB) string {
 	}
 	t.Fatalf("Docker network %s has no IPv4 gateway", network)
 	return ""
-}
-
-// lock takes a machine-wide lock until the test ends.
-func lock(t testing.TB) {
-	t.Helper()
-
-	dir := filepath.Join(os.TempDir(), "mvm-testenv")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(filepath.Join(dir, "standin.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
 }
