@@ -25,7 +25,9 @@ type WatchOptions struct {
 // which is the normal way out and not an error.
 func Watch(ctx context.Context, c *Collector, w io.Writer, o WatchOptions) error {
 	if o.InPlace && !o.JSON {
-		io.WriteString(w, "\x1b[?1049h\x1b[?25l") // alternate screen, no cursor
+		// The alternate screen, without a cursor, and a word while the
+		// first refresh takes its two samples.
+		io.WriteString(w, "\x1b[?1049h\x1b[?25l\x1b[HReading the desktops …")
 		defer io.WriteString(w, "\x1b[?25h\x1b[?1049l")
 	}
 
