@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	dockerimage "github.com/docker/docker/api/types/image"
 
 	"github.com/mvm-dev/mvm/image"
 	"github.com/mvm-dev/mvm/internal/testenv"
@@ -156,10 +159,15 @@ func copyModule(t *testing.T, from, to string) {
 // a registry on 127.0.0.1 and the stand-in module.
 func TestPromoteGKECommandOnStandIn(t *testing.T) {
 	testenv.Require(t, testenv.Kind)
-	testenv.DesktopImage(t, testenv.DockerClient(t), image.Slim)
+	dc := testenv.DockerClient(t)
+	img := testenv.DesktopImage(t, dc, image.Slim)
 	k := standin.KindCluster(t)
 	reg := standin.StartRegistry(t, k.Token, k.Gateway)
 	k.TrustRegistry(t, reg.Addr, "http://"+reg.NodeAddr)
+	// promote leaves the registry's name for the image on the engine, as
+	// docker push does; the test's registry is gone afterwards.
+	pushed := reg.Addr + "/mvm/desktop:" + img.Ref[strings.LastIndex(img.Ref, ":")+1:]
+	t.Cleanup(func() { _, _ = dc.ImageRemove(context.Background(), pushed, dockerimage.RemoveOptions{}) })
 
 	dockerHost := os.Getenv("DOCKER_HOST")
 	promoteEnv(t, false)
