@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -57,7 +58,7 @@ func (c *Client) Apply(ctx context.Context, objs []*unstructured.Unstructured, o
 
 	applied := map[objectKey]bool{}
 	for _, obj := range objs {
-		key, status, err := c.applyOne(ctx, obj, o.Namespace, before)
+		key, status, err := c.applyOne(ctx, obj, o.Namespace)
 		if err != nil {
 			return res, err
 		}
@@ -88,11 +89,12 @@ const (
 	created
 )
 
-// applyOne applies one object and tells, from its resource version before
-// and after, whether the apply changed it.
-func (c *Client) applyOne(ctx context.Context, obj *unstructured.Unstructured, ns string,
-	before map[objectKey]ownedObject,
-) (objectKey, applyStatus, error) {
+// applyOne applies one object and tells whether the apply created or
+// changed it. Resource versions alone cannot tell: controllers write status
+// (a Deployment's, a claim's binding) at any time. So the object as it was
+// just before is compared with the answer to the apply, without status and
+// bookkeeping.
+func (c *Client) applyOne(ctx context.Context, obj *unstructured.Unstructured, ns string) (objectKey, applyStatus, error) {
 	obj = obj.DeepCopy()
 	obj.SetNamespace(ns)
 	key := keyOf(obj)
@@ -101,20 +103,34 @@ func (c *Client) applyOne(ctx context.Context, obj *unstructured.Unstructured, n
 	if err != nil {
 		return key, 0, err
 	}
+	prev, err := ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return key, 0, fmt.Errorf("read %s in namespace %s: %w", key, ns, err)
+	}
 	out, err := ri.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 	if err != nil {
 		return key, 0, fmt.Errorf("apply %s in namespace %s: %w", key, ns, err)
 	}
 
-	prev, ok := before[key]
 	switch {
-	case !ok:
+	case prev == nil || prev.GetUID() != out.GetUID():
 		return key, created, nil
-	case prev.resourceVersion != out.GetResourceVersion():
-		return key, changed, nil
-	default:
+	case prev.GetResourceVersion() == out.GetResourceVersion(),
+		equality.Semantic.DeepEqual(comparable(prev), comparable(out)):
 		return key, unchanged, nil
+	default:
+		return key, changed, nil
 	}
+}
+
+// comparable is an object without what changes when nobody changed it: its
+// status, resource version and the field managers' timestamps.
+func comparable(o *unstructured.Unstructured) map[string]any {
+	c := o.DeepCopy().Object
+	delete(c, "status")
+	unstructured.RemoveNestedField(c, "metadata", "resourceVersion")
+	unstructured.RemoveNestedField(c, "metadata", "managedFields")
+	return c
 }
 
 // resource is the dynamic client for a kind in a namespace.

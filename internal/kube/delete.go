@@ -34,7 +34,7 @@ func (c *Client) Delete(ctx context.Context, ns, desktop string, keepHome bool) 
 		deleted = append(deleted, key.String())
 	}
 	sort.Strings(deleted)
-	return deleted, c.waitPodsGone(ctx, ns, desktop)
+	return deleted, c.waitGone(ctx, ns, desktop, !keepHome)
 }
 
 func (c *Client) deleteObject(ctx context.Context, gvk schema.GroupVersionKind, ns, name string) error {
@@ -50,22 +50,32 @@ func (c *Client) deleteObject(ctx context.Context, gvk schema.GroupVersionKind, 
 	return nil
 }
 
-// waitPodsGone polls until no pod of the desktop is left, so that a delete
-// followed by a new deploy never finds the old pod holding the home.
-func (c *Client) waitPodsGone(ctx context.Context, ns, desktop string) error {
+// waitGone polls until no pod of the desktop is left, and with home no
+// claim either, so that a delete followed by a new deploy never finds the
+// old pod holding the home, nor a home still being deleted.
+func (c *Client) waitGone(ctx context.Context, ns, desktop string, home bool) error {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
+	opts := metav1.ListOptions{LabelSelector: manifests.Selector(desktop)}
 	for {
-		pods, err := c.cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: manifests.Selector(desktop)})
+		pods, err := c.cs.CoreV1().Pods(ns).List(ctx, opts)
 		if err != nil {
 			return fmt.Errorf("list pods of desktop %s: %w", desktop, err)
 		}
-		if len(pods.Items) == 0 {
+		left := len(pods.Items)
+		if home {
+			claims, err := c.cs.CoreV1().PersistentVolumeClaims(ns).List(ctx, opts)
+			if err != nil {
+				return fmt.Errorf("list the home of desktop %s: %w", desktop, err)
+			}
+			left += len(claims.Items)
+		}
+		if left == 0 {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("wait for the pods of desktop %s to stop: %w", desktop, ctx.Err())
+			return fmt.Errorf("wait for desktop %s to be gone: %w", desktop, ctx.Err())
 		case <-t.C:
 		}
 	}
