@@ -39,7 +39,7 @@ func TestKindDesktopIsShown(t *testing.T) {
 	loadIntoNode(t, dc, k.Name+"-control-plane", img.Ref)
 
 	connect := kindConnector(t, k)
-	kc, err := connect(ctx, kubeContext)
+	kc, err := connect(ctx, "kind", kubeContext)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,9 +91,9 @@ func kindConnector(t *testing.T, k *standin.Kind) KubeConnector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(ctx context.Context, kubeContext string) (KubeClient, error) {
-		if kubeContext != "kind-"+k.Name {
-			t.Errorf("asked for kube context %q, want kind-%s", kubeContext, k.Name)
+	return func(ctx context.Context, target, kubeContext string) (KubeClient, error) {
+		if target != "kind" || kubeContext != "kind-"+k.Name {
+			t.Errorf("asked for %s %q, want kind kind-%s", target, kubeContext, k.Name)
 		}
 		cfg, err := kube.ConfigFromToken(k.Endpoint, ca, k.Token)
 		if err != nil {

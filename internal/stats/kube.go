@@ -31,14 +31,10 @@ type KubeClient interface {
 	Clientset() kubernetes.Interface
 }
 
-// KubeConnector connects to the cluster of a kube context; an empty context
-// is the kubeconfig's current one.
-//
-// TODO: a GKE desktop is read only if its record names a kube context (as
-// `gcloud container clusters get-credentials` writes one); a record that
-// keeps the cluster's endpoint instead needs a connector built with
-// kube.ConfigFromToken and the user's Google token.
-type KubeConnector func(ctx context.Context, kubeContext string) (KubeClient, error)
+// KubeConnector connects to the cluster that holds the desktops of target
+// recorded with where: for Kind and Minikube a kube context (empty is the
+// kubeconfig's current one).
+type KubeConnector func(ctx context.Context, target, where string) (KubeClient, error)
 
 // kubeKey is one cluster as the recorded desktops name it.
 type kubeKey struct{ target, context string }
@@ -96,7 +92,7 @@ func (s *kubeSource) collect(ctx context.Context, r *refresh) part {
 
 func (s *kubeSource) ensureClient(ctx context.Context) (kubernetes.Interface, error) {
 	if s.client == nil {
-		c, err := s.connect(ctx, s.key.context)
+		c, err := s.connect(ctx, s.key.target, s.key.context)
 		if err != nil {
 			return nil, err
 		}

@@ -14,9 +14,10 @@ import (
 )
 
 // TestUnreachableTargetsAreLines points Docker at a socket nobody serves
-// and a kube context at a closed loopback port: each becomes one line of
-// the snapshot, the recorded desktops there are not invented, and the
-// collection as a whole succeeds.
+// and a kube context at a closed loopback port, and records a GKE desktop
+// that stats cannot read yet: each becomes one line of the snapshot, the
+// recorded desktops there are not invented, and the collection as a whole
+// succeeds.
 func TestUnreachableTargetsAreLines(t *testing.T) {
 	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no-docker.sock"))
 	t.Setenv("KUBECONFIG", kubeconfigAt(t, closedPort(t)))
@@ -24,6 +25,7 @@ func TestUnreachableTargetsAreLines(t *testing.T) {
 	for _, d := range []state.Desktop{
 		{Target: "docker", Name: "dev", Token: "t"},
 		{Target: "kind", Name: "dev", Token: "t", Context: "dead"},
+		{Target: "gke", Name: "team", Token: "t", Context: "my-project/europe-west1/mvm"},
 	} {
 		if err := store.SaveDesktop(d); err != nil {
 			t.Fatal(err)
@@ -45,10 +47,10 @@ func TestUnreachableTargetsAreLines(t *testing.T) {
 	if len(s.Desktops) != 0 {
 		t.Errorf("rows %+v, want none: nothing could be read", s.Desktops)
 	}
-	if len(s.Unreachable) != 2 || !s.NothingRead() {
-		t.Fatalf("unreachable %+v, want docker and kind", s.Unreachable)
+	if len(s.Unreachable) != 3 || !s.NothingRead() {
+		t.Fatalf("unreachable %+v, want docker, kind and gke", s.Unreachable)
 	}
-	docker, kind := s.Unreachable[0], s.Unreachable[1]
+	docker, kind, gke := s.Unreachable[0], s.Unreachable[1], s.Unreachable[2]
 	if docker.Target != "docker" || !strings.Contains(docker.Reason, "no-docker.sock") {
 		t.Errorf("docker line %+v, want the socket named", docker)
 	}
@@ -56,12 +58,16 @@ func TestUnreachableTargetsAreLines(t *testing.T) {
 		t.Errorf("kind line %+v, want context dead and the refused connection", kind)
 	}
 
+	if gke.Target != "gke" || !strings.Contains(gke.Reason, "cannot read GKE desktops yet") {
+		t.Errorf("gke line %+v, want it to say that GKE is not read yet", gke)
+	}
+
 	var b strings.Builder
 	if err := WriteTable(&b, s); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(b.String(), "unreachable"); n != 2 {
-		t.Errorf("table has %d unreachable lines, want 2:\n%s", n, b.String())
+	if n := strings.Count(b.String(), "unreachable"); n != 3 {
+		t.Errorf("table has %d unreachable lines, want 3:\n%s", n, b.String())
 	}
 }
 
