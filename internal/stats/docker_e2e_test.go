@@ -119,7 +119,9 @@ func checkRunning(t *testing.T, r Row, clients int64) {
 		t.Errorf("%s: state %q, want running (note %q)", r.Name, r.State, r.Note)
 	case r.Note != "":
 		t.Errorf("%s: note %q, want every figure", r.Name, r.Note)
-	case r.CPUPercent == nil || *r.CPUPercent < 0 || *r.CPUPercent > 100:
+	case r.CPUPercent == nil || *r.CPUPercent < 0 || *r.CPUPercent > 110:
+		// 110: the quota is enforced per scheduling period, the samples are not
+		// aligned with it.
 		t.Errorf("%s: CPU %v, want 0..100 %% under a 1 CPU limit", r.Name, r.CPUPercent)
 	case r.MemoryBytes == nil || *r.MemoryBytes < 4<<20 || *r.MemoryBytes > 512<<20:
 		t.Errorf("%s: memory %v, want an idle desktop's few MiB", r.Name, r.MemoryBytes)
