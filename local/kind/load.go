@@ -22,6 +22,10 @@ type LoadResult struct {
 // ID is id: nodes whose containerd already has ref as that ID are skipped;
 // the others get the image streamed from the engine (`docker save`) straight
 // into their containerd (`ctr images import`), with no file in between.
+//
+// TODO: stream only the layers a node lacks (a rebuilt image shares most of
+// them), and remove desktop images that no pod uses any more; until then the
+// kubelet's image garbage collection frees them when the node's disk fills.
 func (c *Cluster) LoadImage(ctx context.Context, e Engine, ref, id string) (LoadResult, error) {
 	var res LoadResult
 	ns, err := c.provider.ListInternalNodes(c.Name)
