@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,9 +31,13 @@ type DockerConnector func(ctx context.Context) (DockerEngine, error)
 type dockerSource struct {
 	connect DockerConnector
 	engine  DockerEngine
+	// local is whether the engine runs on this host, so that its
+	// containers' cgroups may be read here (see [dockerSource.sample]).
+	local bool
 
-	mu   sync.Mutex
-	prev map[string]docker.Usage // by container ID
+	mu      sync.Mutex
+	prev    map[string]docker.Usage   // by container ID
+	cgroups map[string]*docker.Cgroup // by container ID; nil: use the engine
 }
 
 func (s *dockerSource) collect(ctx context.Context, r *refresh) part {
@@ -69,7 +74,17 @@ func (s *dockerSource) ensureEngine(ctx context.Context) (DockerEngine, error) {
 		return nil, err
 	}
 	s.engine = e
+	s.local = isLocal(e)
 	return e, nil
+}
+
+// isLocal reports whether the engine listens on a unix socket of this
+// host. That alone does not mean that its containers' processes are this
+// host's (Docker Desktop's engine runs in a VM): [docker.FindCgroup]
+// checks that.
+func isLocal(e DockerEngine) bool {
+	h, ok := e.(interface{ DaemonHost() string })
+	return ok && strings.HasPrefix(h.DaemonHost(), "unix://")
 }
 
 // row reads one desktop: its usage from the engine and its clients, traffic
@@ -104,12 +119,13 @@ func (s *dockerSource) row(ctx context.Context, r *refresh, e DockerEngine, d do
 // no CPU share.
 //
 // NOTE: Docker 20.10 answers a one-shot request at the next tick of its
-// stats collector, once a second, so a sample takes up to 1 s and the
-// first refresh two ticks; refreshes after it take one.
+// stats collector, once a second, so a sample from the engine takes up to
+// 1 s and the first refresh two ticks; refreshes after it take one. A
+// local engine's containers are therefore read from their cgroups.
 func (s *dockerSource) usage(ctx context.Context, r *refresh, e DockerEngine, id string, row *Row) error {
 	prev, seen := s.previous(id)
 	if !seen {
-		first, err := docker.Sample(ctx, e, id)
+		first, err := s.sample(ctx, e, id)
 		if err != nil {
 			return err
 		}
@@ -118,7 +134,7 @@ func (s *dockerSource) usage(ctx context.Context, r *refresh, e DockerEngine, id
 		}
 		prev = first
 	}
-	cur, err := docker.Sample(ctx, e, id)
+	cur, err := s.sample(ctx, e, id)
 	if err != nil {
 		return err
 	}
@@ -131,6 +147,54 @@ func (s *dockerSource) usage(ctx context.Context, r *refresh, e DockerEngine, id
 		row.MemoryLimitBytes = &cur.MemoryLimit
 	}
 	return nil
+}
+
+// sample reads a container's usage from its cgroup when the engine is
+// local and the cgroup can be read here, else from the engine's one-shot
+// stats. A container whose cgroup cannot be found is asked of the engine
+// from then on.
+func (s *dockerSource) sample(ctx context.Context, e DockerEngine, id string) (docker.Usage, error) {
+	cg, ok := s.cgroup(ctx, e, id)
+	if ok {
+		u, err := cg.Read()
+		if err == nil {
+			return u, nil
+		}
+		s.setCgroup(id, nil) // stopped or moved: the engine knows
+	}
+	return docker.Sample(ctx, e, id)
+}
+
+// cgroup finds the container's cgroup the first time it is asked for.
+func (s *dockerSource) cgroup(ctx context.Context, e DockerEngine, id string) (*docker.Cgroup, bool) {
+	if !s.local {
+		return nil, false
+	}
+	s.mu.Lock()
+	cg, known := s.cgroups[id]
+	s.mu.Unlock()
+	if known {
+		return cg, cg != nil
+	}
+
+	info, err := e.ContainerInspect(ctx, id)
+	if err == nil && info.State != nil {
+		cg, err = docker.FindCgroup(id, info.State.Pid)
+	}
+	if err != nil {
+		cg = nil
+	}
+	s.setCgroup(id, cg)
+	return cg, cg != nil
+}
+
+func (s *dockerSource) setCgroup(id string, cg *docker.Cgroup) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cgroups == nil {
+		s.cgroups = map[string]*docker.Cgroup{}
+	}
+	s.cgroups[id] = cg
 }
 
 func (s *dockerSource) previous(id string) (docker.Usage, bool) {
@@ -163,6 +227,11 @@ func (s *dockerSource) forgetOthers(ds []docker.Desktop) {
 			delete(s.prev, id)
 		}
 	}
+	for id := range s.cgroups {
+		if !keep[id] {
+			delete(s.cgroups, id)
+		}
+	}
 }
 
 func (s *dockerSource) close() {
@@ -170,6 +239,9 @@ func (s *dockerSource) close() {
 		_ = c.Close()
 	}
 	s.engine = nil
+	s.mu.Lock()
+	s.cgroups = nil
+	s.mu.Unlock()
 }
 
 // sleep waits d, or less if ctx ends first.

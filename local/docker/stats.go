@@ -12,9 +12,14 @@ import (
 // Usage is one sample of a container's resource use.
 type Usage struct {
 	At time.Time
+	// Source is where the sample comes from: [SourceEngine] or
+	// [SourceCgroup].
+	Source string
 	// CPUTotal is the CPU time used since the container started, and
 	// SystemTotal the host's CPU time, both in nanoseconds; two samples give
-	// the CPU share in between. OnlineCPUs is the host's CPU count.
+	// the CPU share in between. OnlineCPUs is the host's CPU count. A
+	// sample read from the cgroup has no SystemTotal: the time between two
+	// samples stands in for it.
 	CPUTotal    uint64
 	SystemTotal uint64
 	OnlineCPUs  uint32
@@ -22,9 +27,11 @@ type Usage struct {
 	// minus the inactive file cache, which the kernel reclaims first.
 	Memory      uint64
 	MemoryLimit uint64
-	RxBytes     uint64
-	TxBytes     uint64
-	Pids        uint64
+	// RxBytes and TxBytes are the container's network traffic; a sample
+	// read from the cgroup has none.
+	RxBytes uint64
+	TxBytes uint64
+	Pids    uint64
 }
 
 // Sample reads one sample of a container's usage without waiting for a
@@ -48,6 +55,7 @@ func Sample(ctx context.Context, e interface {
 func usageOf(s container.StatsResponse) Usage {
 	u := Usage{
 		At:          s.Read,
+		Source:      SourceEngine,
 		CPUTotal:    s.CPUStats.CPUUsage.TotalUsage,
 		SystemTotal: s.CPUStats.SystemUsage,
 		OnlineCPUs:  s.CPUStats.OnlineCPUs,
@@ -77,8 +85,19 @@ func workingSet(m container.MemoryStats) uint64 {
 
 // CPUPercent is the CPU use between two samples, in percent of one CPU (so a
 // desktop using two full CPUs shows 200%), as `docker stats` shows it.
+// Samples from different sources cannot be compared and give 0.
 func CPUPercent(prev, cur Usage) float64 {
 	cpu := float64(cur.CPUTotal) - float64(prev.CPUTotal)
+	if prev.Source != cur.Source {
+		return 0
+	}
+	if cur.Source == SourceCgroup {
+		wall := cur.At.Sub(prev.At).Nanoseconds()
+		if cpu <= 0 || wall <= 0 {
+			return 0
+		}
+		return cpu / float64(wall) * 100
+	}
 	sys := float64(cur.SystemTotal) - float64(prev.SystemTotal)
 	if cpu <= 0 || sys <= 0 || cur.OnlineCPUs == 0 {
 		return 0
