@@ -21,7 +21,9 @@ const benchDesktops = 50
 
 // BenchmarkRefresh starts 50 desktops and measures one refresh of all of
 // them, against the engine's own floor in the same run: a one-shot stats
-// read of a single container.
+// read of a single container, and of all 50 at once. steady-50 reads the
+// local engine's containers from their cgroups; steady-50-engine-stats
+// reads the same through the engine's stats, as for a remote engine.
 //
 //	MVM_E2E=docker go test -run '^$' -bench Refresh -benchtime 5x ./internal/stats/
 func BenchmarkRefresh(b *testing.B) {
@@ -63,6 +65,15 @@ func BenchmarkRefresh(b *testing.B) {
 		}
 		steady = perOp(b)
 		b.ReportMetric(float64(processCPU()-cpu0)/float64(time.Millisecond)/float64(b.N), "mvm-cpu-ms/op")
+	})
+	b.Run(fmt.Sprintf("steady-%d-engine-stats", benchDesktops), func(b *testing.B) {
+		c := e.engineCollector(f)
+		defer c.Close()
+		mustCollect(b, c, benchDesktops)
+		b.ResetTimer()
+		for b.Loop() {
+			mustCollect(b, c, benchDesktops)
+		}
 	})
 	b.Run(fmt.Sprintf("watch-every-2s-%d", benchDesktops), func(b *testing.B) {
 		c := e.collector(f)
@@ -142,6 +153,20 @@ func BenchmarkDesktopCostOfPolling(b *testing.B) {
 		}
 	}
 }
+
+// engineCollector is a collector that cannot tell that the engine is
+// local, so that it reads the engine's stats as for a remote engine: the
+// figure the cgroup reads are measured against.
+func (e *dockerEnv) engineCollector(f Filter) *Collector {
+	return NewCollector(Options{
+		Store:  e.store,
+		Filter: f,
+		Docker: func(context.Context) (DockerEngine, error) { return remoteEngine{e.c}, nil },
+	})
+}
+
+// remoteEngine hides the client's DaemonHost.
+type remoteEngine struct{ DockerEngine }
 
 func getAllMetrics(b *testing.B, c *http.Client, ups []*docker.UpResult) {
 	var wg sync.WaitGroup
