@@ -2,20 +2,22 @@ package stats
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
+	"github.com/mvm-dev/mvm/cloud/gke"
 	"github.com/mvm-dev/mvm/internal/kube"
 )
 
-// KubeconfigConnector connects through the contexts of the default
-// kubeconfig ($KUBECONFIG, else ~/.kube/config), the way every mvm command
-// reaches a Kind or Minikube cluster, and checks that the API server
-// answers.
+// KubeconfigConnector connects to Kind and Minikube through the contexts
+// of the default kubeconfig ($KUBECONFIG, else ~/.kube/config), the way
+// every mvm command reaches them, and to a GKE target (recorded as
+// PROJECT/REGION/NAME) the way mvm promote gke reaches it: see
+// [GKEConnector]. It checks that the API server answers.
 func KubeconfigConnector() KubeConnector {
+	toGKE := GKEConnector(gke.Options{})
 	return func(ctx context.Context, target, where string) (KubeClient, error) {
 		if target == "gke" && strings.Count(where, "/") == 2 {
-			return nil, gkeUnsupported(where)
+			return toGKE(ctx, target, where)
 		}
 		cfg, err := kube.ConfigFromKubeconfig("", where)
 		if err != nil {
@@ -25,13 +27,17 @@ func KubeconfigConnector() KubeConnector {
 	}
 }
 
-// gkeUnsupported explains why a GKE desktop is not read.
-//
-// TODO: mvm promote records a GKE desktop by project/region/cluster, not
-// by kube context; reading it needs the cluster's endpoint and CA in the
-// record (then kube.ConfigFromToken with the Google access token), rather
-// than running terraform on every refresh.
-func gkeUnsupported(where string) error {
-	return fmt.Errorf("GKE cluster %s: mvm stats cannot read GKE desktops yet (they are recorded "+
-		"without the cluster's address); use kubectl top pods -n mvm with its kube context", where)
+// GKEConnector connects to the cluster of a GKE target that mvm promoted
+// to: the endpoint and CA from the Terraform outputs in the target's
+// working directory (terraform output, once per collector: the client is
+// kept between refreshes), and a Google access token from the credentials
+// that promote uses.
+func GKEConnector(o gke.Options) KubeConnector {
+	return func(ctx context.Context, _, where string) (KubeClient, error) {
+		t, err := gke.ParseWhere(where)
+		if err != nil {
+			return nil, err
+		}
+		return gke.Connect(ctx, t, o)
+	}
 }

@@ -15,12 +15,15 @@ import (
 
 // TestUnreachableTargetsAreLines points Docker at a socket nobody serves
 // and a kube context at a closed loopback port, and records a GKE desktop
-// that stats cannot read yet: each becomes one line of the snapshot, the
+// whose target this user never promoted to (no working directory): each
+// becomes one line of the snapshot, the
 // recorded desktops there are not invented, and the collection as a whole
 // succeeds.
 func TestUnreachableTargetsAreLines(t *testing.T) {
 	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no-docker.sock"))
 	t.Setenv("KUBECONFIG", kubeconfigAt(t, closedPort(t)))
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:1") // nothing may reach Google
 	store := storeIn(t)
 	for _, d := range []state.Desktop{
 		{Target: "docker", Name: "dev", Token: "t"},
@@ -58,8 +61,9 @@ func TestUnreachableTargetsAreLines(t *testing.T) {
 		t.Errorf("kind line %+v, want context dead and the refused connection", kind)
 	}
 
-	if gke.Target != "gke" || !strings.Contains(gke.Reason, "cannot read GKE desktops yet") {
-		t.Errorf("gke line %+v, want it to say that GKE is not read yet", gke)
+	if gke.Target != "gke" || gke.Context != "my-project/europe-west1/mvm" ||
+		!strings.Contains(gke.Reason, "run mvm promote gke for it again") {
+		t.Errorf("gke line %+v, want it to say that the target has no working directory", gke)
 	}
 
 	var b strings.Builder
