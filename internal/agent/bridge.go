@@ -29,8 +29,7 @@ func (a *Agent) serveBridge(w http.ResponseWriter, r *http.Request) {
 	}
 	defer ws.CloseNow()
 
-	var d net.Dialer
-	vnc, err := d.DialContext(r.Context(), "unix", a.vncSocket())
+	vnc, err := a.dialVNC(r.Context())
 	if err != nil {
 		ws.Close(websocket.StatusTryAgainLater, "desktop is starting")
 		return
@@ -45,6 +44,31 @@ func (a *Agent) serveBridge(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	go keepAlive(ctx, ws, cancel)
 	pipe(ctx, websocket.NetConn(ctx, ws, websocket.MessageBinary), vnc, &a.metrics.bytesToVNC, &a.metrics.bytesToWeb)
+}
+
+// vncWait is how long a client that connects while Xvnc starts (or restarts)
+// is held before it is told to try again. Holding it, instead of refusing at
+// once, gives a browser or probe its first frame the moment Xvnc is up, with
+// no polling delay on top.
+const vncWait = 10 * time.Second
+
+// dialVNC connects to Xvnc's socket, waiting up to vncWait for it to appear.
+func (a *Agent) dialVNC(ctx context.Context) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, vncWait)
+	defer cancel()
+
+	var d net.Dialer
+	for {
+		c, err := d.DialContext(ctx, "unix", a.vncSocket())
+		if err == nil || ctx.Err() != nil {
+			return c, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
 }
 
 // pipe copies both ways until either side closes, counting bytes.

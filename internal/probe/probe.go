@@ -26,6 +26,9 @@ type Frame struct {
 	Colors int
 	// Pixels is the framebuffer, 0x00RRGGBB per pixel.
 	Pixels []uint32
+	// Connected is when the agent accepted the WebSocket, and VNCReady
+	// when the VNC server's handshake through it completed.
+	Connected, VNCReady time.Time
 }
 
 // RefusedError is an answer of the agent that refuses the connection, such as
@@ -47,6 +50,7 @@ func FirstFrame(ctx context.Context, base, token string) (*Frame, error) {
 		return nil, err
 	}
 	defer ws.CloseNow()
+	connected := time.Now()
 
 	conn := websocket.NetConn(ctx, ws, websocket.MessageBinary)
 	if dl, ok := ctx.Deadline(); ok {
@@ -56,12 +60,14 @@ func FirstFrame(ctx context.Context, base, token string) (*Frame, error) {
 	if err != nil {
 		return nil, fmt.Errorf("VNC handshake through the bridge: %w", err)
 	}
+	vncReady := time.Now()
 	f, err := c.FirstFrame()
 	if err != nil {
 		return nil, fmt.Errorf("first framebuffer: %w", err)
 	}
 	ws.Close(websocket.StatusNormalClosure, "")
-	return &Frame{Width: f.Width, Height: f.Height, Colors: f.Colors(64), Pixels: f.Pixels}, nil
+	return &Frame{Width: f.Width, Height: f.Height, Colors: f.Colors(64), Pixels: f.Pixels,
+		Connected: connected, VNCReady: vncReady}, nil
 }
 
 func dial(ctx context.Context, base, token string) (*websocket.Conn, error) {

@@ -13,7 +13,8 @@ import (
 type Phases struct {
 	// AgentUp is when the agent first answered HTTP.
 	AgentUp time.Time
-	// VNCReady is when /healthz first reported a working VNC server.
+	// VNCReady is when a VNC handshake through the agent's bridge first
+	// completed.
 	VNCReady time.Time
 	// FirstFrame is when the first framebuffer arrived through the bridge.
 	FirstFrame time.Time
@@ -24,36 +25,38 @@ type Phases struct {
 // WaitReady polls the desktop at base until it serves a first framebuffer to
 // a client presenting token, or ctx ends. It reports the moment of each phase.
 // A refusal by the agent (a wrong token) ends the wait at once.
+//
+// Once the agent answers, the probe connects through the bridge right away:
+// the agent holds a connection that arrives before its VNC server is up and
+// completes it the moment the server is, so the probe waits in one
+// connection rather than polling /healthz and then connecting.
 func WaitReady(ctx context.Context, base, token string) (Phases, error) {
 	var p Phases
 	client := &http.Client{Timeout: 2 * time.Second}
 	health := strings.TrimRight(base, "/") + "/healthz"
 
-	for p.VNCReady.IsZero() {
-		code, err := get(ctx, client, health)
-		if err == nil && p.AgentUp.IsZero() {
+	for p.AgentUp.IsZero() {
+		if _, err := get(ctx, client, health); err == nil {
 			p.AgentUp = time.Now()
-		}
-		if code == http.StatusOK {
-			p.VNCReady = time.Now()
 			break
 		}
 		if err := sleep(ctx, pollInterval); err != nil {
-			return p, fmt.Errorf("wait for the desktop at %s: %w", base, waitCause(err, code))
+			return p, fmt.Errorf("wait for the desktop at %s: %w (the agent never answered)", base, err)
 		}
 	}
 
 	for {
 		f, err := FirstFrame(ctx, base, token)
 		if err == nil {
-			p.FirstFrame, p.Frame = time.Now(), f
+			p.VNCReady, p.FirstFrame, p.Frame = f.VNCReady, time.Now(), f
 			return p, nil
 		}
 		if IsRefused(err) {
 			return p, err
 		}
 		if serr := sleep(ctx, pollInterval); serr != nil {
-			return p, fmt.Errorf("wait for the first frame from %s: %w", base, err)
+			code, _ := get(context.WithoutCancel(ctx), client, health)
+			return p, fmt.Errorf("wait for the first frame from %s: %w (%s)", base, err, healthSays(code))
 		}
 	}
 }
@@ -72,9 +75,15 @@ func get(ctx context.Context, c *http.Client, u string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func waitCause(err error, lastCode int) error {
-	if lastCode != 0 {
-		return fmt.Errorf("%w (the agent answers, but its VNC server is not up: HTTP %d)", err, lastCode)
+// healthSays explains what the agent's /healthz answered after the wait for
+// a frame ran out.
+func healthSays(code int) string {
+	switch code {
+	case 0:
+		return "the agent stopped answering"
+	case http.StatusOK:
+		return "the agent and its VNC server answer, but no frame came through the bridge"
+	default:
+		return fmt.Sprintf("the agent answers, but its VNC server is not up: HTTP %d", code)
 	}
-	return fmt.Errorf("%w (the agent never answered)", err)
 }
