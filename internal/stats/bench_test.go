@@ -105,8 +105,9 @@ func BenchmarkRefresh(b *testing.B) {
 
 // BenchmarkDesktopCostOfPolling measures what a watch costs the desktops:
 // the CPU time that idle desktops use with no stats, with a full refresh
-// every second, and with each half of it alone (the engine's one-shot stats,
-// the agents' /metrics), so that a cost can be told from noise and traced.
+// every second, and with each part of it alone (the engine's one-shot
+// stats, the cgroup reads that replace them for a local engine, the
+// agents' /metrics), so that a cost can be told from noise and traced.
 //
 //	MVM_E2E=docker go test -run '^$' -bench DesktopCost -benchtime 1x ./internal/stats/
 func BenchmarkDesktopCostOfPolling(b *testing.B) {
@@ -142,6 +143,7 @@ func BenchmarkDesktopCostOfPolling(b *testing.B) {
 		{"none", func() { time.Sleep(window) }},
 		{"refresh", every(func() { mustCollect(b, c, len(ups)) })},
 		{"engine-only", every(func() { sampleAll(b, e, ups) })},
+		{"cgroups-only", every(readCgroups(b, e, ups))},
 		{"agents-only", every(func() { getAllMetrics(b, agents, ups) })},
 		{"none-again", func() { time.Sleep(window) }},
 	}
@@ -178,6 +180,29 @@ func getAllMetrics(b *testing.B, c *http.Client, ups []*docker.UpResult) {
 		})
 	}
 	wg.Wait()
+}
+
+// readCgroups finds the desktops' cgroups and returns a function that
+// reads them all, as a refresh does for a local engine.
+func readCgroups(b *testing.B, e *dockerEnv, ups []*docker.UpResult) func() {
+	b.Helper()
+	cgs := make([]*docker.Cgroup, len(ups))
+	for i, u := range ups {
+		info, err := e.c.ContainerInspect(b.Context(), u.Desktop.ContainerID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if cgs[i], err = docker.FindCgroup(u.Desktop.ContainerID, info.State.Pid); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return func() {
+		for _, cg := range cgs {
+			if _, err := cg.Read(); err != nil {
+				b.Error(err)
+			}
+		}
+	}
 }
 
 // desktopCPU runs f and returns the CPU time all the desktops used in the
