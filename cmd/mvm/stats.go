@@ -27,7 +27,8 @@ func statsCommand(a *app) *cli.Command {
 		Name:      "stats",
 		Usage:     "show every desktop mvm runs, on every target: CPU, memory, traffic, clients, start times",
 		ArgsUsage: "[NAME or PATTERN...]",
-		Description: "Reads the Docker Engine's stats, the Kubernetes metrics API (or the kubelets) and each " +
+		Description: "Reads the desktops' cgroups (a Docker Engine on this host) or the engine's stats, " +
+			"the Kubernetes metrics API (or the kubelets) and each " +
 			"desktop's agent. A target that cannot be reached is one line of the output. The start-time " +
 			"table gives p50 and p95 of the times to first frame that mvm recorded, per target.",
 		Flags: []cli.Flag{

@@ -13,8 +13,10 @@ import (
 )
 
 // DockerEngine is the part of the Docker Engine API that the Docker source
-// reads: the listing of mvm's containers and their one-shot stats.
-// *client.Client has it.
+// reads: the listing of mvm's containers, their first process's PID and
+// their one-shot stats. *client.Client has it. An engine that also has
+// DaemonHost and names a unix socket there is taken to be local, and its
+// containers' cgroups are read on this host where they can be.
 type DockerEngine interface {
 	docker.Engine
 	ContainerStatsOneShot(ctx context.Context, id string) (container.StatsResponseReader, error)
