@@ -33,6 +33,10 @@ func ParseWhere(where string) (Target, error) {
 // target's working directory, and a Google access token from the same
 // credentials. It runs terraform output only: nothing is planned, applied
 // or made, and no kubeconfig is read or written.
+//
+// TODO: a target whose state is in a bucket is reachable only from a
+// machine where promote ran (and initialised the working directory); a
+// read-only init from the recorded backend would lift that.
 func Connect(ctx context.Context, t Target, o Options) (*kube.Client, error) {
 	o = o.withDefaults()
 	t = t.withDefaults()

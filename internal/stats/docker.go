@@ -155,6 +155,9 @@ func (s *dockerSource) usage(ctx context.Context, r *refresh, e DockerEngine, id
 // local and the cgroup can be read here, else from the engine's one-shot
 // stats. A container whose cgroup cannot be found is asked of the engine
 // from then on.
+//
+// TODO: which source a row came from is not shown, not even with -v: the
+// collector has no logger, and both sources give the same figures.
 func (s *dockerSource) sample(ctx context.Context, e DockerEngine, id string) (docker.Usage, error) {
 	cg, ok := s.cgroup(ctx, e, id)
 	if ok {

@@ -32,6 +32,10 @@ func KubeconfigConnector() KubeConnector {
 // working directory (terraform output, once per collector: the client is
 // kept between refreshes), and a Google access token from the credentials
 // that promote uses.
+//
+// TODO: while a GKE cluster does not answer, every refresh of a watch
+// connects again and so runs terraform output again; the outputs could be
+// kept apart from the connection.
 func GKEConnector(o gke.Options) KubeConnector {
 	return func(ctx context.Context, _, where string) (KubeClient, error) {
 		t, err := gke.ParseWhere(where)
