@@ -45,6 +45,8 @@ type BuildOptions struct {
 
 // Result describes a built or reused image.
 type Result struct {
+	// Flavor is the flavor built.
+	Flavor Flavor
 	// Ref names the image by flavor and content hash.
 	Ref string
 	// ID is the engine's image ID.
@@ -81,7 +83,7 @@ func Build(ctx context.Context, e Engine, o BuildOptions) (Result, error) {
 		return Result{}, err
 	}
 
-	res := Result{Ref: Ref(o.Flavor, bc.hash), Hash: bc.hash}
+	res := Result{Flavor: o.Flavor, Ref: Ref(o.Flavor, bc.hash), Hash: bc.hash}
 	if img, err := e.ImageInspect(ctx, res.Ref); err == nil && img.Config.Labels[LabelContent] == bc.hash && !o.NoCache {
 		res.ID, res.Size, res.Cached = img.ID, img.Size, true
 		return res, e.ImageTag(ctx, res.Ref, LatestRef(o.Flavor))

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/docker/docker/client"
 	"github.com/urfave/cli/v2"
 
 	"github.com/mvm-dev/mvm/image"
@@ -23,24 +24,34 @@ func buildCommand(a *app) *cli.Command {
 			if c.NArg() > 0 {
 				return &usageError{fmt.Errorf("build takes no arguments")}
 			}
-			bo, err := o.build(a)
-			if err != nil {
-				return err
-			}
-			e, err := engine.Connect(c.Context)
+			e, res, err := imageOnEngine(c, a, o)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-
-			res, err := ensureImage(c, a, e, bo)
-			if err != nil {
-				return err
-			}
 			fmt.Fprintln(a.out, res.Ref)
 			return nil
 		},
 	}
+}
+
+// imageOnEngine connects to the Docker Engine and builds, or finds, the image
+// that o describes. The caller closes the engine.
+func imageOnEngine(c *cli.Context, a *app, o *imageOptions) (*client.Client, image.Result, error) {
+	bo, err := o.build(a)
+	if err != nil {
+		return nil, image.Result{}, err
+	}
+	e, err := engine.Connect(c.Context)
+	if err != nil {
+		return nil, image.Result{}, err
+	}
+	img, err := ensureImage(c, a, e, bo)
+	if err != nil {
+		e.Close()
+		return nil, image.Result{}, err
+	}
+	return e, img, nil
 }
 
 // ensureImage builds the image, showing a single line when it was already

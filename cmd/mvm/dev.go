@@ -10,7 +10,6 @@ import (
 
 	"github.com/mvm-dev/mvm/internal/agent"
 	"github.com/mvm-dev/mvm/internal/desktop"
-	"github.com/mvm-dev/mvm/internal/engine"
 	"github.com/mvm-dev/mvm/local/docker"
 )
 
@@ -106,25 +105,16 @@ func runDev(c *cli.Context, a *app, o *devOptions) error {
 	if err := docker.CheckPort(o.port); err != nil {
 		return err
 	}
-	bo, err := o.image.build(a)
-	if err != nil {
-		return err
-	}
-
-	e, err := engine.Connect(c.Context)
+	e, img, err := imageOnEngine(c, a, &o.image)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	img, err := ensureImage(c, a, e, bo)
-	if err != nil {
-		return err
-	}
 
 	step := a.log.StartStep("Starting desktop " + o.name)
 	res, err := docker.Up(c.Context, e, docker.UpOptions{
 		Spec: docker.Spec{
-			Name: o.name, Image: img.Ref, Flavor: string(bo.Flavor), Port: o.port,
+			Name: o.name, Image: img.Ref, Flavor: string(img.Flavor), Port: o.port,
 			Resolution: o.resolution, Persist: o.persist,
 			Memory: memory, CPUs: o.cpus, Pids: desktop.DefaultPids, ShmSize: desktop.DefaultShm,
 		},

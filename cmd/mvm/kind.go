@@ -6,7 +6,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/mvm-dev/mvm/internal/engine"
 	"github.com/mvm-dev/mvm/local/kind"
 )
 
@@ -75,20 +74,11 @@ func runKind(c *cli.Context, a *app, o *kindOptions) error {
 	if err != nil {
 		return err
 	}
-	bo, err := o.image.build(a)
-	if err != nil {
-		return err
-	}
-
-	e, err := engine.Connect(c.Context)
+	e, img, err := imageOnEngine(c, a, &o.image)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	img, err := ensureImage(c, a, e, bo)
-	if err != nil {
-		return err
-	}
 
 	res, err := kind.Up(c.Context, kind.UpOptions{
 		Cluster:   cl,

@@ -6,7 +6,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/mvm-dev/mvm/internal/engine"
 	"github.com/mvm-dev/mvm/local/minikube"
 )
 
@@ -68,20 +67,11 @@ func runMinikube(c *cli.Context, a *app, o *minikubeOptions) error {
 	if err != nil {
 		return err
 	}
-	bo, err := o.image.build(a)
-	if err != nil {
-		return err
-	}
-
-	e, err := engine.Connect(c.Context)
+	e, img, err := imageOnEngine(c, a, &o.image)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	img, err := ensureImage(c, a, e, bo)
-	if err != nil {
-		return err
-	}
 
 	res, err := minikube.Up(c.Context, minikube.UpOptions{
 		CLI:     mk,
