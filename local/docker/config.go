@@ -35,6 +35,9 @@ type Spec struct {
 	// VNCPassword, when set, opens a port on 127.0.0.1 for native VNC
 	// viewers, who must give this password.
 	VNCPassword string
+	// RuntimeOf, when set, is the ID of Image, whose runtime volume (see
+	// [PrepareRuntime]) is mounted over /usr.
+	RuntimeOf string
 }
 
 var (
@@ -74,6 +77,9 @@ func containerConfig(s Spec) (*container.Config, *container.HostConfig) {
 		Tmpfs:          map[string]string{"/tmp": "rw,nosuid,nodev,size=256m,mode=1777"},
 		RestartPolicy:  container.RestartPolicy{Name: container.RestartPolicyUnlessStopped},
 		Mounts:         []mount.Mount{homeMount(s)},
+	}
+	if s.RuntimeOf != "" {
+		host.Mounts = append(host.Mounts, runtimeMount(s.RuntimeOf))
 	}
 	if s.VNCPassword != "" {
 		cfg.Env = append(cfg.Env, "MVM_VNC_PASSWORD="+s.VNCPassword)

@@ -26,6 +26,7 @@ type Engine interface {
 	VolumeCreate(ctx context.Context, options volume.CreateOptions) (volume.Volume, error)
 	VolumeInspect(ctx context.Context, id string) (volume.Volume, error)
 	VolumeRemove(ctx context.Context, id string, force bool) error
+	VolumeList(ctx context.Context, options volume.ListOptions) (volume.ListResponse, error)
 }
 
 var _ Engine = (*client.Client)(nil)

@@ -154,6 +154,9 @@ func create(ctx context.Context, e Engine, o UpOptions, action Action) (res *UpR
 		return nil, err
 	}
 	o.Spec.TokenHash = agent.HashToken(token)
+	if err := prepareRuntime(ctx, e, &o); err != nil {
+		return nil, err
+	}
 	if o.VNC {
 		if o.Spec.VNCPassword, err = desktop.NewVNCPassword(); err != nil {
 			return nil, err
@@ -280,4 +283,22 @@ func watchExit(ctx context.Context, e Engine, id string, cancel context.CancelCa
 		}
 	}()
 	return f
+}
+
+// prepareRuntime makes the image's runtime volume the first time a desktop of
+// the image starts (a one-time copy, before the start is timed) and mounts it.
+func prepareRuntime(ctx context.Context, e Engine, o *UpOptions) error {
+	if o.ImageID == "" {
+		return nil
+	}
+	if _, err := e.VolumeInspect(ctx, RuntimeVolume(o.ImageID)); err != nil {
+		step := o.Logger.StartStep("Preparing the shared runtime volume of image " + shortImageID(o.ImageID) + " (once per image)")
+		_, err = PrepareRuntime(ctx, e, o.ImageID, o.Spec.Flavor)
+		step.Done(err)
+		if err != nil {
+			return err
+		}
+	}
+	o.Spec.RuntimeOf = o.ImageID
+	return nil
 }
