@@ -56,6 +56,9 @@ func runtimeMount(imageID string) mount.Mount {
 // it from the image the first time (seconds: the image's /usr is copied), and
 // reports whether it made it. A fill that fails or is interrupted removes the
 // volume again, so a later call starts over.
+//
+// TODO: a fill whose process is killed outright leaves a half-filled volume
+// that later starts trust; a marker written after the copy would tell.
 func PrepareRuntime(ctx context.Context, e Engine, imageID, flavor string) (bool, error) {
 	name := RuntimeVolume(imageID)
 	if _, err := e.VolumeInspect(ctx, name); err == nil {
