@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -11,12 +10,10 @@ import (
 
 type kindOptions struct {
 	desktopOptions
-	image         imageOptions
-	cluster       string
-	nodeImage     string
-	remove        bool
-	deleteCluster bool
-	home          bool
+	image     imageOptions
+	cluster   string
+	nodeImage string
+	deleteOptions
 }
 
 func kindCommand(a *app) *cli.Command {
@@ -27,13 +24,8 @@ func kindCommand(a *app) *cli.Command {
 		&cli.StringFlag{Name: "image", Aliases: []string{"node-image"}, Destination: &o.nodeImage,
 			EnvVars: []string{"MVM_KIND_NODE_IMAGE"},
 			Usage:   "node image of a cluster that mvm creates (default: kind's own)"},
-		&cli.BoolFlag{Name: "delete", Destination: &o.remove,
-			Usage: "remove the desktop (its persistent home stays unless --home is given)"},
-		&cli.BoolFlag{Name: "cluster", Destination: &o.deleteCluster,
-			Usage: "with --delete: delete the whole Kind cluster"},
-		&cli.BoolFlag{Name: "home", Destination: &o.home,
-			Usage: "with --delete: also delete the desktop's persistent home and its files"},
 	)
+	flags = append(flags, o.deleteOptions.flags("Kind cluster")...)
 	return &cli.Command{
 		Name:  "kind",
 		Usage: "run a desktop on a local Kind cluster and print its URL",
@@ -53,16 +45,6 @@ func kindCommand(a *app) *cli.Command {
 			return runKind(c, a, o)
 		},
 	}
-}
-
-func (o *kindOptions) checkDelete(c *cli.Context) error {
-	if c.NArg() > 0 {
-		return &usageError{errors.New("kind takes no arguments; name the desktop with --name")}
-	}
-	if (o.deleteCluster || o.home) && !o.remove {
-		return &usageError{errors.New("--cluster and --home go with --delete")}
-	}
-	return nil
 }
 
 func runKind(c *cli.Context, a *app, o *kindOptions) error {
@@ -99,7 +81,7 @@ func runKind(c *cli.Context, a *app, o *kindOptions) error {
 }
 
 func runKindDelete(c *cli.Context, a *app, o *kindOptions) error {
-	if !o.deleteCluster {
+	if !o.deleteOptions.cluster {
 		if _, err := o.check(); err != nil {
 			return err
 		}
@@ -109,7 +91,7 @@ func runKindDelete(c *cli.Context, a *app, o *kindOptions) error {
 		return err
 	}
 	deleted, err := kind.Down(c.Context, kind.DownOptions{
-		Cluster: cl, Desktop: o.name, Home: o.home, DeleteCluster: o.deleteCluster,
+		Cluster: cl, Desktop: o.name, Home: o.home, DeleteCluster: o.deleteOptions.cluster,
 		Store: a.store, Logger: a.log,
 	})
 	if err != nil {
@@ -117,7 +99,7 @@ func runKindDelete(c *cli.Context, a *app, o *kindOptions) error {
 	}
 	switch {
 	case len(deleted) > 0:
-	case o.deleteCluster:
+	case o.deleteOptions.cluster:
 		a.log.Warnf("nothing to delete: there is no Kind cluster %s", o.cluster)
 	default:
 		a.log.Warnf("nothing to delete: no desktop %s on Kind cluster %s", o.name, o.cluster)

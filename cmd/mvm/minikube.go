@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -11,11 +10,9 @@ import (
 
 type minikubeOptions struct {
 	desktopOptions
-	image         imageOptions
-	profile       string
-	remove        bool
-	deleteProfile bool
-	home          bool
+	image   imageOptions
+	profile string
+	deleteOptions
 }
 
 func minikubeCommand(a *app) *cli.Command {
@@ -24,13 +21,8 @@ func minikubeCommand(a *app) *cli.Command {
 		&cli.StringFlag{Name: "profile", Aliases: []string{"p"}, Value: minikube.DefaultProfile,
 			Destination: &o.profile, EnvVars: []string{"MVM_MINIKUBE_PROFILE"},
 			Usage: "minikube profile to use, started if it does not run"},
-		&cli.BoolFlag{Name: "delete", Destination: &o.remove,
-			Usage: "remove the desktop (its persistent home stays unless --home is given)"},
-		&cli.BoolFlag{Name: "cluster", Destination: &o.deleteProfile,
-			Usage: "with --delete: delete the whole minikube profile"},
-		&cli.BoolFlag{Name: "home", Destination: &o.home,
-			Usage: "with --delete: also delete the desktop's persistent home and its files"},
 	)
+	flags = append(flags, o.deleteOptions.flags("minikube profile")...)
 	return &cli.Command{
 		Name:  "minikube",
 		Usage: "run a desktop on a local minikube profile and print its URL",
@@ -41,11 +33,8 @@ func minikubeCommand(a *app) *cli.Command {
 		Flags:        append(flags, o.image.flags()...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return &usageError{errors.New("minikube takes no arguments; name the desktop with --name")}
-			}
-			if (o.deleteProfile || o.home) && !o.remove {
-				return &usageError{errors.New("--cluster and --home go with --delete")}
+			if err := o.checkDelete(c); err != nil {
+				return err
 			}
 			if err := minikube.ValidateProfile(o.profile); err != nil {
 				return err
@@ -91,7 +80,7 @@ func runMinikube(c *cli.Context, a *app, o *minikubeOptions) error {
 }
 
 func runMinikubeDelete(c *cli.Context, a *app, o *minikubeOptions) error {
-	if _, err := o.check(); err != nil && !o.deleteProfile {
+	if _, err := o.check(); err != nil && !o.deleteOptions.cluster {
 		return err
 	}
 	mk, err := minikube.Find(o.profile)
@@ -99,14 +88,14 @@ func runMinikubeDelete(c *cli.Context, a *app, o *minikubeOptions) error {
 		return err
 	}
 	deleted, err := minikube.Down(c.Context, minikube.DownOptions{
-		CLI: mk, Desktop: o.name, Home: o.home, DeleteProfile: o.deleteProfile, Store: a.store, Logger: a.log,
+		CLI: mk, Desktop: o.name, Home: o.home, DeleteProfile: o.deleteOptions.cluster, Store: a.store, Logger: a.log,
 	})
 	if err != nil {
 		return err
 	}
 	switch {
 	case len(deleted) > 0:
-	case o.deleteProfile:
+	case o.deleteOptions.cluster:
 		a.log.Warnf("nothing to delete: there is no minikube profile %s", o.profile)
 	default:
 		a.log.Warnf("nothing to delete: no desktop %s on minikube profile %s", o.name, o.profile)
