@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -40,11 +39,7 @@ const runtimeTarget = "/usr"
 
 // RuntimeVolume names the /usr volume of an image.
 func RuntimeVolume(imageID string) string {
-	id := strings.TrimPrefix(imageID, "sha256:")
-	if len(id) > 12 {
-		id = id[:12]
-	}
-	return "mvm-usr-" + id
+	return "mvm-usr-" + shortID(imageID)
 }
 
 // runtimeMount mounts an image's runtime volume read-only over /usr.
@@ -73,7 +68,7 @@ func PrepareRuntime(ctx context.Context, e Engine, imageID, flavor string) (bool
 		if rerr := e.VolumeRemove(rctx, name, true); rerr != nil && !errdefs.IsNotFound(rerr) {
 			err = errors.Join(err, fmt.Errorf("remove the half-filled volume %s: %w", name, rerr))
 		}
-		return false, fmt.Errorf("fill runtime volume %s from image %s: %w", name, shortImageID(imageID), err)
+		return false, fmt.Errorf("fill runtime volume %s from image %s: %w", name, shortID(imageID), err)
 	}
 	pruneRuntimes(ctx, e, imageID, flavor)
 	return true, nil
@@ -140,12 +135,4 @@ func pruneRuntimes(ctx context.Context, e Engine, keep, flavor string) {
 			_ = e.VolumeRemove(ctx, v.Name, false)
 		}
 	}
-}
-
-func shortImageID(id string) string {
-	id = strings.TrimPrefix(id, "sha256:")
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -105,7 +106,10 @@ func CPUPercent(prev, cur Usage) float64 {
 	return cpu / sys * float64(cur.OnlineCPUs) * 100
 }
 
+// shortID is the 12-character form of a container or image ID, as the
+// docker CLI shows it.
 func shortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
 	if len(id) > 12 {
 		return id[:12]
 	}

@@ -292,7 +292,7 @@ func prepareRuntime(ctx context.Context, e Engine, o *UpOptions) error {
 		return nil
 	}
 	if _, err := e.VolumeInspect(ctx, RuntimeVolume(o.ImageID)); err != nil {
-		step := o.Logger.StartStep("Preparing the shared runtime volume of image " + shortImageID(o.ImageID) + " (once per image)")
+		step := o.Logger.StartStep("Preparing the shared runtime volume of image " + shortID(o.ImageID) + " (once per image)")
 		_, err = PrepareRuntime(ctx, e, o.ImageID, o.Spec.Flavor)
 		step.Done(err)
 		if err != nil {
