@@ -24,11 +24,20 @@ type auth struct {
 const tokenParam = "token"
 
 func newAuth(hash [32]byte, failed *atomic.Int64) *auth {
-	// Browsers scope cookies by host, not port, so two desktops on
-	// 127.0.0.1 would overwrite one another's cookie under a shared name.
-	// The name is derived from the token's hash to keep them apart.
+	return &auth{hash: hash, cookie: CookieName(hash), failed: failed}
+}
+
+// CookieName is the name of the cookie in which the agent of a desktop whose
+// token has the SHA-256 hash keeps the token. Clients that cannot send an
+// Authorization header (through the Kubernetes API server's proxy, which
+// consumes it) send the token in this cookie instead.
+//
+// Browsers scope cookies by host, not port, so two desktops on 127.0.0.1
+// would overwrite one another's cookie under a shared name; the name is
+// derived from the token's hash to keep them apart.
+func CookieName(hash [32]byte) string {
 	id := sha256.Sum256(hash[:])
-	return &auth{hash: hash, cookie: "mvm_" + hex.EncodeToString(id[:6]), failed: failed}
+	return "mvm_" + hex.EncodeToString(id[:6])
 }
 
 // valid compares in constant time: both sides are hashed first, so neither the

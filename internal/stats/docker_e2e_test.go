@@ -14,6 +14,7 @@ import (
 	"github.com/docker/docker/client"
 
 	"github.com/mvm-dev/mvm/image"
+	"github.com/mvm-dev/mvm/internal/agent"
 	"github.com/mvm-dev/mvm/internal/desktop"
 	"github.com/mvm-dev/mvm/internal/log"
 	"github.com/mvm-dev/mvm/internal/state"
@@ -165,22 +166,21 @@ func holdClient(t *testing.T, res *docker.UpResult) {
 }
 
 // TestAgentCookieOpensTheDesktop checks the cookie that reads agents
-// through the Kubernetes API server against a real agent: its name is
-// derived the agent's way, not asked of it.
+// through the Kubernetes API server against a real agent.
 func TestAgentCookieOpensTheDesktop(t *testing.T) {
 	e := newDockerEnv(t)
 	res := e.up(t, "st-cookie-"+suffix())
 
 	for token, want := range map[string]int{res.Token: http.StatusOK, res.Token + "x": http.StatusForbidden} {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, res.Desktop.URL()+"/metrics", nil)
-		req.Header.Set("Cookie", agentCookie(res.Token)+"="+token)
+		req.Header.Set("Cookie", agent.CookieName(agent.HashToken(res.Token))+"="+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
 		if resp.StatusCode != want {
-			t.Errorf("GET /metrics with cookie %s: HTTP %d, want %d", agentCookie(res.Token), resp.StatusCode, want)
+			t.Errorf("GET /metrics with cookie %s: HTTP %d, want %d", agent.CookieName(agent.HashToken(res.Token)), resp.StatusCode, want)
 		}
 	}
 }

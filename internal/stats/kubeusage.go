@@ -2,8 +2,6 @@ package stats
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -11,6 +9,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/mvm-dev/mvm/internal/agent"
 )
 
 // podFigures are a pod's CPU (in percent of one CPU) and working set.
@@ -174,7 +174,7 @@ func proxiedAgentMetrics(ctx context.Context, cs kubernetes.Interface, name, tok
 	raw, err := cs.CoreV1().RESTClient().Get().
 		Namespace(kubeNamespace).Resource("services").Name("mvm-"+name+":"+agentServicePort).
 		SubResource("proxy").Suffix("metrics").
-		SetHeader("Cookie", agentCookie(token)+"="+token).
+		SetHeader("Cookie", agent.CookieName(agent.HashToken(token))+"="+token).
 		DoRaw(ctx)
 	if err != nil {
 		return AgentMetrics{}, fmt.Errorf("read the agent's metrics through the API server: %w", err)
@@ -183,16 +183,4 @@ func proxiedAgentMetrics(ctx context.Context, cs kubernetes.Interface, name, tok
 		return AgentMetrics{}, fmt.Errorf("the agent's metrics are larger than %d bytes", maxMetricsSize)
 	}
 	return parseAgentMetrics(string(raw))
-}
-
-// agentCookie is the name of the cookie in which an agent accepts its
-// token.
-//
-// NOTE: it must match the agent's own derivation (the first 6 bytes of the
-// SHA-256 of the token's SHA-256); TestAgentCookieOpensTheDesktop checks it
-// against a real agent.
-func agentCookie(token string) string {
-	h := sha256.Sum256([]byte(token))
-	id := sha256.Sum256(h[:])
-	return "mvm_" + hex.EncodeToString(id[:6])
 }
