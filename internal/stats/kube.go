@@ -11,17 +11,19 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/mvm-dev/mvm/manifests"
 )
 
-// Names that the desktops' Kubernetes objects share on every cluster.
+// Names that the desktops' Kubernetes objects share on every cluster, from
+// the manifests' contract.
 //
 // TODO: desktops rendered into another namespace than mvm are not seen;
 // the state record would need to keep the namespace for that.
 const (
-	kubeNamespace    = "mvm"
-	labelManagedBy   = "app.kubernetes.io/managed-by"
-	labelDesktop     = "mvm.dev/desktop"
-	managedSelector  = labelManagedBy + "=mvm"
+	kubeNamespace    = manifests.DefaultNamespace
+	labelDesktop     = manifests.LabelDesktop
+	managedSelector  = manifests.LabelManagedBy + "=" + manifests.ManagedBy
 	agentServicePort = "http"
 )
 
@@ -148,7 +150,7 @@ func (s *kubeSource) agentFigures(ctx context.Context, r *refresh, cs kubernetes
 
 // secretToken reads a desktop's token from its Secret.
 func secretToken(ctx context.Context, cs kubernetes.Interface, name string) (string, error) {
-	sec, err := cs.CoreV1().Secrets(kubeNamespace).Get(ctx, "mvm-"+name+"-token", metav1.GetOptions{})
+	sec, err := cs.CoreV1().Secrets(kubeNamespace).Get(ctx, manifests.SecretName(name), metav1.GetOptions{})
 	if err != nil {
 		return "", fmt.Errorf("no token recorded and its Secret cannot be read: %w", err)
 	}

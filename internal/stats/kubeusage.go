@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mvm-dev/mvm/internal/agent"
+	"github.com/mvm-dev/mvm/manifests"
 )
 
 // podFigures are a pod's CPU (in percent of one CPU) and working set.
@@ -172,7 +173,7 @@ func nodeUsage(ctx context.Context, cs kubernetes.Interface, node string, out ma
 // server consumes the Authorization header itself and does not pass it on.
 func proxiedAgentMetrics(ctx context.Context, cs kubernetes.Interface, name, token string) (AgentMetrics, error) {
 	raw, err := cs.CoreV1().RESTClient().Get().
-		Namespace(kubeNamespace).Resource("services").Name("mvm-"+name+":"+agentServicePort).
+		Namespace(kubeNamespace).Resource("services").Name(manifests.DeploymentName(name)+":"+agentServicePort).
 		SubResource("proxy").Suffix("metrics").
 		SetHeader("Cookie", agent.CookieName(agent.HashToken(token))+"="+token).
 		DoRaw(ctx)
