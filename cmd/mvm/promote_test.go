@@ -154,20 +154,29 @@ func copyModule(t *testing.T, from, to string) {
 	}
 }
 
-// TestPromoteGKECommandOnStandIn runs `mvm promote gke` and then
-// `mvm promote gke --destroy` against the stand-in target: a Kind cluster,
-// a registry on 127.0.0.1 and the stand-in module.
-func TestPromoteGKECommandOnStandIn(t *testing.T) {
+// standInTarget brings up the stand-in target's Kind cluster and a registry on
+// 127.0.0.1 that its node trusts.
+func standInTarget(t *testing.T) (*standin.Kind, *standin.Registry) {
+	t.Helper()
 	testenv.Require(t, testenv.Kind)
 	dc := testenv.DockerClient(t)
 	img := testenv.DesktopImage(t, dc, image.Slim)
 	k := standin.KindCluster(t)
 	reg := standin.StartRegistry(t, k.Token, k.Gateway)
 	k.TrustRegistry(t, reg.Addr, "http://"+reg.NodeAddr)
+
 	// promote leaves the registry's name for the image on the engine, as
 	// docker push does; the test's registry is gone afterwards.
 	pushed := reg.Addr + "/mvm/desktop:" + img.Ref[strings.LastIndex(img.Ref, ":")+1:]
 	t.Cleanup(func() { _, _ = dc.ImageRemove(context.Background(), pushed, dockerimage.RemoveOptions{}) })
+	return k, reg
+}
+
+// TestPromoteGKECommandOnStandIn runs `mvm promote gke` and then
+// `mvm promote gke --destroy` against the stand-in target: a Kind cluster,
+// a registry on 127.0.0.1 and the stand-in module.
+func TestPromoteGKECommandOnStandIn(t *testing.T) {
+	k, reg := standInTarget(t)
 
 	dockerHost := os.Getenv("DOCKER_HOST")
 	promoteEnv(t, false)

@@ -10,12 +10,8 @@ import (
 	"testing"
 	"time"
 
-	dockerimage "github.com/docker/docker/api/types/image"
-
-	"github.com/mvm-dev/mvm/image"
 	"github.com/mvm-dev/mvm/internal/kube"
 	"github.com/mvm-dev/mvm/internal/stats"
-	"github.com/mvm-dev/mvm/internal/testenv"
 	"github.com/mvm-dev/mvm/internal/testenv/standin"
 	"github.com/mvm-dev/mvm/manifests"
 )
@@ -26,14 +22,7 @@ import (
 // the endpoint and CA in the target's Terraform outputs with the Google
 // token, not an unreachable line.
 func TestStatsReadsPromotedGKEDesktop(t *testing.T) {
-	testenv.Require(t, testenv.Kind)
-	dc := testenv.DockerClient(t)
-	img := testenv.DesktopImage(t, dc, image.Slim)
-	k := standin.KindCluster(t)
-	reg := standin.StartRegistry(t, k.Token, k.Gateway)
-	k.TrustRegistry(t, reg.Addr, "http://"+reg.NodeAddr)
-	pushed := reg.Addr + "/mvm/desktop:" + img.Ref[strings.LastIndex(img.Ref, ":")+1:]
-	t.Cleanup(func() { _, _ = dc.ImageRemove(context.Background(), pushed, dockerimage.RemoveOptions{}) })
+	k, reg := standInTarget(t)
 
 	dockerHost := os.Getenv("DOCKER_HOST")
 	goCaches := goCachesOf(t)
