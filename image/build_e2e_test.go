@@ -1,7 +1,6 @@
 package image_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
-	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/mvm-dev/mvm/image"
 	"github.com/mvm-dev/mvm/internal/log"
@@ -73,33 +71,7 @@ id -u`
 // run runs argv in a throwaway container of ref and returns its output.
 func run(t *testing.T, c *client.Client, ref string, argv []string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-
-	resp, err := c.ContainerCreate(ctx, &container.Config{Image: ref, Entrypoint: argv[:1], Cmd: argv[1:]},
-		&container.HostConfig{NetworkMode: "none"}, nil, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.ContainerRemove(context.Background(), resp.ID, container.RemoveOptions{Force: true})
-
-	if err := c.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	waitC, errC := c.ContainerWait(ctx, resp.ID, container.WaitConditionNotRunning)
-	select {
-	case <-waitC:
-	case err := <-errC:
-		t.Fatal(err)
-	}
-	logs, err := c.ContainerLogs(ctx, resp.ID, container.LogsOptions{ShowStdout: true, ShowStderr: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logs.Close()
-	var out bytes.Buffer
-	if _, err := stdcopy.StdCopy(&out, &out, logs); err != nil {
-		t.Fatal(err)
-	}
-	return out.String()
+	out, _ := testenv.RunContainer(t, c, &container.Config{Image: ref, Entrypoint: argv[:1], Cmd: argv[1:]},
+		&container.HostConfig{NetworkMode: "none"})
+	return out
 }

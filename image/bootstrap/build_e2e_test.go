@@ -1,7 +1,6 @@
 package bootstrap_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
-	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/mvm-dev/mvm/image/bootstrap"
 	"github.com/mvm-dev/mvm/internal/log"
@@ -164,41 +162,12 @@ func checkAptInstall(t *testing.T, c *client.Client, id string) {
 // its output; it fails the test if the script fails.
 func run(t *testing.T, c *client.Client, imageID, network, script string) string {
 	t.Helper()
-	ctx := context.Background()
-	cfg := &container.Config{Image: imageID, Cmd: []string{"bash", "-c", script}}
-	hc := &container.HostConfig{NetworkMode: container.NetworkMode(network)}
-	name := fmt.Sprintf("mvm-bootstrap-test-%d", time.Now().UnixNano())
-	created, err := c.ContainerCreate(ctx, cfg, hc, nil, nil, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.ContainerRemove(ctx, created.ID, container.RemoveOptions{Force: true})
-
-	waitc, errc := c.ContainerWait(ctx, created.ID, container.WaitConditionNextExit)
-	if err := c.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	var code int64
-	select {
-	case res := <-waitc:
-		code = res.StatusCode
-	case err := <-errc:
-		t.Fatal(err)
-	}
-
-	logs, err := c.ContainerLogs(ctx, created.ID, container.LogsOptions{ShowStdout: true, ShowStderr: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logs.Close()
-	var out bytes.Buffer
-	if _, err := stdcopy.StdCopy(&out, &out, logs); err != nil {
-		t.Fatal(err)
-	}
+	out, code := testenv.RunContainer(t, c, &container.Config{Image: imageID, Cmd: []string{"bash", "-c", script}},
+		&container.HostConfig{NetworkMode: container.NetworkMode(network)})
 	if code != 0 {
-		t.Fatalf("script exited with %d:\n%s\noutput:\n%s", code, script, out.String())
+		t.Fatalf("script exited with %d:\n%s\noutput:\n%s", code, script, out)
 	}
-	return out.String()
+	return out
 }
 
 // TestBuildCancelled cancels a build during its second stage and checks that
